@@ -1,0 +1,125 @@
+"""Natural-language specs: what the user asks for, loaded from YAML with precise errors.
+
+>>> spec = NLSpec(name="order_count", prompt="How many orders are there?", sources=("orders",))
+>>> len(spec_hash(spec))
+64
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from sqlsynth.errors import SpecError
+
+SPEC_SUFFIXES = (".yml", ".yaml")
+
+
+class NLSpec(BaseModel):
+    """One request for SQL. Only ``name``, ``prompt``, ``sources`` and ``policy`` define it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=128)
+    prompt: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(
+        default=(), description="Tables the SQL may read; empty means any table in the catalog."
+    )
+    dialect: str | None = None
+    policy: dict[str, Any] = Field(default_factory=dict)
+    owner: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("prompt is blank")
+        return value
+
+
+def spec_hash(spec: NLSpec) -> str:
+    """sha256 of what decides the SQL: name, prompt, sources and policy.
+
+    Owner, tags and description are bookkeeping; changing them keeps a review valid. Source
+    names are compared without their database/schema prefix, which changes per environment.
+    """
+    canonical = {
+        "name": spec.name,
+        "prompt": " ".join(spec.prompt.split()),
+        "sources": sorted(s.lower().split(".")[-1] for s in spec.sources),
+        "policy": spec.policy,
+    }
+    payload = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _spec_documents(raw: Any) -> Iterator[tuple[str, Any]]:
+    """Yield ``(location, mapping)`` for a file holding one spec or ``specs: [...]``."""
+    if isinstance(raw, dict) and "specs" in raw:
+        items = raw["specs"]
+        if not isinstance(items, list):
+            yield "specs", items
+            return
+        for index, item in enumerate(items):
+            yield f"specs[{index}]", item
+    else:
+        yield "", raw
+
+
+def load_spec_file(path: Path) -> list[NLSpec]:
+    """Load the specs in one YAML file; errors name the file and the field."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read: {exc.strerror}", hint="check the path") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise SpecError(
+            f"{path}:{where} is not valid YAML", hint="fix the YAML syntax (quote prompts with colons)"
+        ) from exc
+    specs = []
+    for location, item in _spec_documents(raw):
+        if not isinstance(item, dict):
+            raise SpecError(
+                f"{path}: {location or 'top level'}: expected a mapping with name and prompt",
+                hint="write `name: ...` and `prompt: ...`",
+            )
+        try:
+            specs.append(NLSpec.model_validate(item))
+        except PydanticValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(p) for p in error["loc"]) or "spec"
+            prefix = f"{location}." if location else ""
+            raise SpecError(
+                f"{path}: {prefix}{field}: {error['msg']}",
+                hint="a spec needs `name` (an identifier) and `prompt`; see README 'Specs'",
+            ) from exc
+    return specs
+
+
+def load_specs(folder: Path) -> list[NLSpec]:
+    """All specs under ``folder`` (``*.yml``/``*.yaml``, sorted), names unique."""
+    if not folder.is_dir():
+        raise SpecError(f"spec folder {folder} does not exist", hint="run `sqlsynth init`")
+    specs: list[NLSpec] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in SPEC_SUFFIXES):
+        for spec in load_spec_file(path):
+            if spec.name in seen:
+                raise SpecError(
+                    f"{path}: spec name {spec.name!r} is already used in {seen[spec.name]}",
+                    hint="give every spec a unique name",
+                )
+            seen[spec.name] = path
+            specs.append(spec)
+    return specs
