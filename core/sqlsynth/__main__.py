@@ -1,0 +1,3 @@
+from sqlsynth.cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""Project configuration: one home, read once.
+
+Settings come from ``sqlsynth.toml`` (or ``[tool.sqlsynth]`` in ``pyproject.toml``) in the
+project folder, overridden by ``SQLSYNTH_*`` environment variables. Relative paths are
+relative to the project folder, so commands behave the same from any sub-folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from sqlsynth.errors import ConfigError
+
+CONFIG_FILE = "sqlsynth.toml"
+
+
+class Settings(BaseSettings):
+    """What a project sets; every field has a default that suits a DuckDB project."""
+
+    model_config = SettingsConfigDict(env_prefix="SQLSYNTH_", extra="forbid")
+
+    warehouse: str = "warehouse.duckdb"
+    catalog: str | None = None
+    dialect: str | None = None
+    specs: Path = Path("specs")
+    models: Path = Path("models")
+    lock: Path = Path("sqlsynth.lock")
+    audit_log: Path = Path("audit/sqlsynth-audit.jsonl")
+    translator: str = "embedded"
+    max_rows: int = 20
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # File values arrive as init arguments; the environment must win over them.
+        return (env_settings, init_settings)
+
+
+class Project:
+    """A project folder and its settings, with every path resolved against the folder."""
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.root = root.resolve()
+        self.settings = settings
+
+    def path(self, relative: Path | str) -> Path:
+        return (self.root / relative).resolve()
+
+    @property
+    def specs_dir(self) -> Path:
+        return self.path(self.settings.specs)
+
+    @property
+    def models_dir(self) -> Path:
+        return self.path(self.settings.models)
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path(self.settings.lock)
+
+    @property
+    def audit_path(self) -> Path:
+        return self.path(self.settings.audit_log)
+
+    @property
+    def dialect(self) -> str:
+        from sqlsynth.warehouse import dialect_of
+
+        return self.settings.dialect or dialect_of(self.settings.warehouse)
+
+
+def _read_config(folder: Path) -> dict[str, Any] | None:
+    """The settings table found in ``folder``, or None when it holds no configuration."""
+    for name, table in ((CONFIG_FILE, ()), ("pyproject.toml", ("tool", "sqlsynth"))):
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}", hint="fix the syntax") from exc
+        for key in table:
+            data = data.get(key) if isinstance(data, dict) else None
+        if isinstance(data, dict):
+            return data
+    return None
+
+
+def find_project_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` holding sqlsynth configuration."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        if _read_config(candidate) is not None:
+            return candidate
+    return None
+
+
+def load_project(start: Path | None = None) -> Project:
+    """Find the project around ``start`` (default: the working folder) and read its settings."""
+    root = find_project_root(start)
+    if root is None:
+        raise ConfigError(
+            f"no sqlsynth project found at or above {(start or Path.cwd()).resolve()}",
+            hint="run `sqlsynth init` to create sqlsynth.toml, or cd into a project",
+        )
+    values = _read_config(root) or {}
+    try:
+        settings = Settings(**values)
+    except PydanticValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"])
+        raise ConfigError(
+            f"{root / CONFIG_FILE}: {field}: {error['msg']}",
+            hint="see README 'Configuration' for the settings sqlsynth knows",
+        ) from exc
+    return Project(root, settings)

@@ -1,0 +1,313 @@
+"""The pipeline in one place: spec → catalog → translate → validate → artifact → run.
+
+Each step lives in its own module; this one strings them together and decides what is
+written when. Writes happen only after every requested spec translated and validated, and a
+failure while writing restores the files it had already replaced, so the lock and the SQL
+files always agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from sqlsynth.artifact import (
+    Lock,
+    LockEntry,
+    ModelState,
+    ModelStatus,
+    Review,
+    model_state,
+    read_lock,
+    render_sql_file,
+    sql_body,
+    sql_hash,
+    utc_now,
+    write_lock,
+)
+from sqlsynth.audit import AuditLog
+from sqlsynth.catalog import Catalog
+from sqlsynth.config import Project
+from sqlsynth.errors import SqlsynthError, StaleModelError, ValidationError
+from sqlsynth.fsutil import atomic_write_text
+from sqlsynth.spec import NLSpec, spec_hash
+from sqlsynth.translate import Draft, Translator
+from sqlsynth.validate import ValidationReport, validate_sql
+from sqlsynth.warehouse import QueryResult, connect, load_catalog
+
+
+def project_catalog(project: Project) -> Catalog:
+    """The catalog the project validates against: its catalog file, else its warehouse."""
+    return load_catalog(project.settings.catalog or project.settings.warehouse, root=project.root)
+
+
+def translate_and_validate(
+    spec: NLSpec, catalog: Catalog, *, dialect: str, translator: Translator
+) -> tuple[Draft, ValidationReport]:
+    """A draft for ``spec`` that passed validation; raises the translator's or validator's error."""
+    draft = translator.translate(spec, catalog, dialect=dialect)
+    report = validate_sql(draft.sql, catalog, dialect=dialect, sources=spec.sources)
+    report.raise_for_errors(spec.name)
+    return draft, report
+
+
+class PlannedModel(BaseModel):
+    """A validated draft ready to be written, and the lock entry it will get."""
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: NLSpec
+    draft: Draft
+    report: ValidationReport
+    path: Path
+    text: str
+    entry: LockEntry
+
+
+class GenerateResult(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    written: tuple[PlannedModel, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    failed: tuple[tuple[str, SqlsynthError], ...] = ()
+
+
+def _is_hand_edited(entry: LockEntry | None, root: Path) -> bool:
+    path = root / entry.sql_path if entry else None
+    return bool(
+        entry and path and path.is_file() and sql_hash(path.read_text("utf-8")) != entry.sql_hash
+    )
+
+
+def _plan_model(
+    project: Project,
+    spec: NLSpec,
+    catalog: Catalog,
+    translator: Translator,
+    previous: LockEntry | None,
+) -> PlannedModel:
+    dialect = spec.dialect or project.dialect
+    draft, report = translate_and_validate(spec, catalog, dialect=dialect, translator=translator)
+    path = project.models_dir / f"{spec.name}.sql"
+    text = render_sql_file(
+        draft.sql,
+        spec=spec,
+        translator=draft.translator,
+        translator_version=draft.translator_version,
+        dialect=dialect,
+    )
+    digest = sql_hash(text)
+    keep_review = previous and previous.review and previous.review.sql_hash == digest
+    entry = LockEntry(
+        spec_hash=spec_hash(spec),
+        catalog_hash=catalog.catalog_hash,
+        sql_hash=digest,
+        sql_path=path.relative_to(project.root).as_posix(),
+        dialect=dialect,
+        translator=draft.translator,
+        translator_version=draft.translator_version,
+        generated_at=utc_now(),
+        review=previous.review if keep_review and previous else None,
+    )
+    return PlannedModel(spec=spec, draft=draft, report=report, path=path, text=text, entry=entry)
+
+
+def _needs_generation(
+    spec: NLSpec, entry: LockEntry | None, catalog: Catalog, project: Project
+) -> bool:
+    if entry is None or not (project.root / entry.sql_path).is_file():
+        return True
+    return entry.spec_hash != spec_hash(spec) or entry.catalog_hash != catalog.catalog_hash
+
+
+def generate(
+    project: Project,
+    specs: Sequence[NLSpec],
+    *,
+    catalog: Catalog,
+    translator: Translator,
+    force: bool = False,
+    keep_going: bool = False,
+) -> GenerateResult:
+    """Generate SQL for ``specs``; unchanged specs are skipped, hand edits are never overwritten.
+
+    Without ``keep_going`` one failure writes nothing at all: the project stays as it was.
+    """
+    lock = read_lock(project.lock_path)
+    audit = AuditLog(project.audit_path)
+    planned: list[PlannedModel] = []
+    unchanged: list[str] = []
+    failed: list[tuple[str, SqlsynthError]] = []
+    for spec in specs:
+        previous = lock.models.get(spec.name)
+        if not force and not _needs_generation(spec, previous, catalog, project):
+            unchanged.append(spec.name)
+            continue
+        if not force and _is_hand_edited(previous, project.root):
+            failed.append((spec.name, _hand_edit_error(spec, previous)))
+            continue
+        try:
+            planned.append(_plan_model(project, spec, catalog, translator, previous))
+        except SqlsynthError as error:
+            failed.append((spec.name, error))
+            audit.append(
+                "generate",
+                outcome="invalid" if isinstance(error, ValidationError) else "refused",
+                spec=spec.name,
+                spec_hash=spec_hash(spec),
+                translator=translator.name,
+                details={"error": error.one_line()},
+            )
+    if failed and not keep_going:
+        return GenerateResult(unchanged=tuple(unchanged), failed=tuple(failed))
+    _write_models(project, planned, lock)
+    for model in planned:
+        audit.append(
+            "generate",
+            outcome="ok",
+            spec=model.spec.name,
+            spec_hash=model.entry.spec_hash,
+            sql_hash=model.entry.sql_hash,
+            translator=model.entry.translator,
+            details={
+                "catalog_hash": model.entry.catalog_hash,
+                "tables": list(model.report.tables),
+                "warnings": [f.check for f in model.report.warnings],
+                "path": model.entry.sql_path,
+            },
+        )
+    return GenerateResult(written=tuple(planned), unchanged=tuple(unchanged), failed=tuple(failed))
+
+
+def _hand_edit_error(spec: NLSpec, entry: LockEntry | None) -> SqlsynthError:
+    where = entry.sql_path if entry else spec.name
+    return StaleModelError(
+        f"{where} was edited by hand and its spec or catalog changed; regenerating would lose the edit",
+        hint=f"merge the edit into the spec, or run `sqlsynth generate --force {spec.name}`",
+    )
+
+
+def _write_models(project: Project, planned: Sequence[PlannedModel], lock: Lock) -> None:
+    """Write SQL files then the lock; if anything fails, put back every file already replaced."""
+    backups: list[tuple[Path, str | None]] = []
+    try:
+        for model in planned:
+            old = model.path.read_text("utf-8") if model.path.is_file() else None
+            atomic_write_text(model.path, model.text)
+            backups.append((model.path, old))
+        if planned:
+            models = {**lock.models, **{m.spec.name: m.entry for m in planned}}
+            write_lock(lock.model_copy(update={"models": models}), project.lock_path)
+    except BaseException:
+        for path, old in reversed(backups):
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write_text(path, old)
+        raise
+
+
+def approve(
+    project: Project, specs: Sequence[NLSpec], *, reviewer: str, catalog: Catalog
+) -> list[ModelStatus]:
+    """Record that ``reviewer`` approved the current SQL of each spec (after validating it)."""
+    lock = read_lock(project.lock_path)
+    updated = dict(lock.models)
+    approved = []
+    for spec in specs:
+        state = model_state(spec, lock.models.get(spec.name), project.root)
+        if state.state in (ModelState.NOT_GENERATED, ModelState.MISSING_FILE, ModelState.SPEC_CHANGED):
+            raise StaleModelError(f"cannot approve {spec.name}: {state.message}", hint=state.hint)
+        entry = lock.models[spec.name]
+        text = (project.root / entry.sql_path).read_text("utf-8")
+        report = validate_sql(sql_body(text), catalog, dialect=entry.dialect, sources=spec.sources)
+        report.raise_for_errors(spec.name)
+        review = Review(reviewed_by=reviewer, reviewed_at=utc_now(), sql_hash=sql_hash(text))
+        updated[spec.name] = entry.model_copy(update={"review": review})
+        approved.append(model_state(spec, updated[spec.name], project.root))
+    write_lock(lock.model_copy(update={"models": updated}), project.lock_path)
+    audit = AuditLog(project.audit_path)
+    for spec in specs:
+        entry = updated[spec.name]
+        audit.append(
+            "approve",
+            outcome="ok",
+            spec=spec.name,
+            spec_hash=entry.spec_hash,
+            sql_hash=entry.sql_hash if entry.review is None else entry.review.sql_hash,
+            translator=entry.translator,
+            details={"reviewer": reviewer},
+        )
+    return approved
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: ModelStatus
+    report: ValidationReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status.ok and (self.report is None or self.report.ok)
+
+
+def check(project: Project, specs: Sequence[NLSpec], *, catalog: Catalog) -> list[CheckResult]:
+    """Every spec's state, and its SQL re-validated against today's catalog."""
+    lock = read_lock(project.lock_path)
+    results = []
+    for spec in specs:
+        entry = lock.models.get(spec.name)
+        status = model_state(spec, entry, project.root)
+        report = None
+        if entry is not None and (project.root / entry.sql_path).is_file():
+            body = sql_body((project.root / entry.sql_path).read_text("utf-8"))
+            report = validate_sql(body, catalog, dialect=entry.dialect, sources=spec.sources)
+        results.append(CheckResult(status=status, report=report))
+    return results
+
+
+def reviewed_sql(project: Project, spec: NLSpec) -> tuple[str, LockEntry]:
+    """The approved SQL of ``spec``; refuses when it is missing, stale or unreviewed."""
+    lock = read_lock(project.lock_path)
+    entry = lock.models.get(spec.name)
+    status = model_state(spec, entry, project.root)
+    if not status.ok or entry is None:
+        raise StaleModelError(f"{spec.name}: {status.message}; refusing to run it", hint=status.hint)
+    return sql_body((project.root / entry.sql_path).read_text("utf-8")), entry
+
+
+def run(project: Project, spec: NLSpec, *, max_rows: int) -> QueryResult:
+    """Run the reviewed SQL of ``spec`` on the project's warehouse, and audit the run."""
+    sql, entry = reviewed_sql(project, spec)
+    audit = AuditLog(project.audit_path)
+    started = time.perf_counter()
+    try:
+        result = connect(project.settings.warehouse, root=project.root).query(sql, max_rows=max_rows)
+    except SqlsynthError as error:
+        audit.append(
+            "run",
+            outcome="failed",
+            spec=spec.name,
+            spec_hash=entry.spec_hash,
+            sql_hash=sql_hash(sql),
+            translator=entry.translator,
+            details={"error": error.one_line()},
+        )
+        raise
+    audit.append(
+        "run",
+        outcome="ok",
+        spec=spec.name,
+        spec_hash=entry.spec_hash,
+        sql_hash=entry.sql_hash,
+        translator=entry.translator,
+        details={
+            "row_count": result.row_count,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return result
