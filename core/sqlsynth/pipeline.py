@@ -201,12 +201,18 @@ def _write_models(project: Project, planned: Sequence[PlannedModel], lock: Lock)
         if planned:
             models = {**lock.models, **{m.spec.name: m.entry for m in planned}}
             write_lock(lock.model_copy(update={"models": models}), project.lock_path)
-    except BaseException:
+    except BaseException as exc:
         for path, old in reversed(backups):
             if old is None:
                 path.unlink(missing_ok=True)
             else:
                 atomic_write_text(path, old)
+        if isinstance(exc, OSError):
+            raise SqlsynthError(
+                f"could not write {exc.filename or 'the models'}: {exc.strerror}; "
+                "every file and the lock were left as they were",
+                hint="fix the path or permissions and run `sqlsynth generate` again",
+            ) from exc
         raise
 
 
