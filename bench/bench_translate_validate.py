@@ -23,9 +23,10 @@ import sqlglot
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlsynth.validate import validate_sql  # noqa: E402
+
 from sqlsynth.spec import load_specs  # noqa: E402
 from sqlsynth.translate import get_translator  # noqa: E402
-from sqlsynth.validate import validate_sql  # noqa: E402
 from sqlsynth.warehouse import connect  # noqa: E402
 from tests.conftest import build_shop_warehouse  # noqa: E402
 
@@ -60,6 +61,7 @@ def main() -> None:
     all_samples: list[float] = []
     ratios: list[float] = []
     for spec in specs:
+
         def pipeline_step(spec=spec):  # type: ignore[no-untyped-def]
             draft = translator.translate(spec, catalog, dialect="duckdb")
             return validate_sql(draft.sql, catalog, dialect="duckdb", sources=spec.sources)

@@ -33,9 +33,10 @@ def build_project() -> None:
             t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
             for t in ("customers", "products", "orders", "order_items")
         }
-    console.print(f"[bold]warehouse[/] {WORK / 'warehouse.duckdb'}: " + ", ".join(
-        f"{table} {count}" for table, count in counts.items()
-    ))
+    console.print(
+        f"[bold]warehouse[/] {WORK / 'warehouse.duckdb'}: "
+        + ", ".join(f"{table} {count}" for table, count in counts.items())
+    )
 
 
 def step(title: str, *args: str, expect: int = 0) -> float:
@@ -46,7 +47,9 @@ def step(title: str, *args: str, expect: int = 0) -> float:
     code = subprocess.call([SQLSYNTH, *args], cwd=WORK)
     elapsed = time.perf_counter() - started
     if code != expect:
-        console.print(f"[red]demo failed: `sqlsynth {' '.join(args)}` exited {code}, expected {expect}")
+        console.print(
+            f"[red]demo failed: `sqlsynth {' '.join(args)}` exited {code}, expected {expect}"
+        )
         sys.exit(1)
     return elapsed
 
@@ -67,16 +70,16 @@ def summary(timings: dict[str, float]) -> None:
         f"{len(lock['models'])} specs → reviewed SQL; {len(audit_lines)} audit records; "
         + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items())
     )
-    console.print(f"[green]demo ok[/] — explore it: cd {WORK.relative_to(Path.cwd())} && sqlsynth --help")
+    console.print(
+        f"[green]demo ok[/] — explore it: cd {WORK.relative_to(Path.cwd())} && sqlsynth --help"
+    )
 
 
 def main() -> None:
     build_project()
     timings = {
         "generate": step("1. Generate SQL from the specs (embedded translator)", "generate"),
-        "check (unreviewed)": step(
-            "2. CI check refuses unreviewed SQL", "check", expect=1
-        ),
+        "check (unreviewed)": step("2. CI check refuses unreviewed SQL", "check", expect=1),
         "approve": step(
             "3. A reviewer approves the SQL", "approve", "--all", "--reviewer", "demo-reviewer"
         ),

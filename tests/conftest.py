@@ -1,4 +1,4 @@
-"""Shared fixtures: a real DuckDB shop project, the PostgreSQL server `make test` starts, the CLI."""
+"""Shared fixtures: a real DuckDB shop project, the test PostgreSQL server, the CLI."""
 
 from __future__ import annotations
 

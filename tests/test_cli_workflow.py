@@ -1,4 +1,4 @@
-"""The build-time loop through the real CLI on a real DuckDB project: generate, check, approve, run."""
+"""The build-time loop through the real CLI on a real DuckDB project."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def test_check_fails_until_approved(shop_project: Path, sqlsynth: CliRun) -> Non
     assert sqlsynth("approve", "--all", cwd=shop_project).exit_code == 0
     approved = sqlsynth("check", cwd=shop_project)
     assert approved.exit_code == 0, approved.output
-    assert lock(shop_project)["models"]["customer_count"]["review"]["reviewed_by"] == "test-reviewer"
+    assert (
+        lock(shop_project)["models"]["customer_count"]["review"]["reviewed_by"] == "test-reviewer"
+    )
 
 
 def test_check_fails_on_a_model_edited_after_approval(shop_project: Path, sqlsynth: CliRun) -> None:
@@ -63,24 +65,32 @@ def test_check_fails_when_the_spec_changes(shop_project: Path, sqlsynth: CliRun)
     sqlsynth("generate", cwd=shop_project)
     sqlsynth("approve", "--all", cwd=shop_project)
     specs = shop_project / "specs" / "customers.yml"
-    specs.write_text(specs.read_text().replace("How many customers are there?", "How many customers?"))
+    specs.write_text(
+        specs.read_text().replace("How many customers are there?", "How many customers?")
+    )
     result = sqlsynth("check", "--json", cwd=shop_project)
     assert result.exit_code == 1
     states = {r["name"]: r["state"] for r in json.loads(result.output)}
     assert states["customer_count"] == "spec-changed"
 
 
-def test_check_fails_on_approved_sql_that_became_invalid(shop_project: Path, sqlsynth: CliRun) -> None:
+def test_check_fails_on_approved_sql_that_became_invalid(
+    shop_project: Path, sqlsynth: CliRun
+) -> None:
     sqlsynth("generate", cwd=shop_project)
     model = shop_project / "models" / "customer_count.sql"
-    model.write_text(model.read_text().replace("FROM customers", "FROM customers; DELETE FROM orders"))
+    model.write_text(
+        model.read_text().replace("FROM customers", "FROM customers; DELETE FROM orders")
+    )
     refused = sqlsynth("approve", "customer_count", cwd=shop_project)
     assert refused.exit_code == 1
     assert "error: customer_count" in refused.stderr
     assert lock(shop_project)["models"]["customer_count"]["review"] is None
 
 
-def test_regenerating_identical_sql_keeps_the_approval(shop_project: Path, sqlsynth: CliRun) -> None:
+def test_regenerating_identical_sql_keeps_the_approval(
+    shop_project: Path, sqlsynth: CliRun
+) -> None:
     sqlsynth("generate", cwd=shop_project)
     sqlsynth("approve", "--all", cwd=shop_project)
     result = sqlsynth("generate", "--force", "customer_count", cwd=shop_project)
@@ -88,7 +98,9 @@ def test_regenerating_identical_sql_keeps_the_approval(shop_project: Path, sqlsy
     assert sqlsynth("check", cwd=shop_project).exit_code == 0
 
 
-def test_run_refuses_unreviewed_sql_and_names_the_command(shop_project: Path, sqlsynth: CliRun) -> None:
+def test_run_refuses_unreviewed_sql_and_names_the_command(
+    shop_project: Path, sqlsynth: CliRun
+) -> None:
     sqlsynth("generate", cwd=shop_project)
     result = sqlsynth("run", "customer_count", cwd=shop_project)
     assert result.exit_code == 1
@@ -116,7 +128,9 @@ def test_audit_log_records_every_step_and_verifies(shop_project: Path, sqlsynth:
     ]
     assert [r["event"] for r in records] == ["generate", "approve", "run"]
     assert {r["actor"] for r in records} == {"test-reviewer"}
-    assert sqlsynth("audit", "verify", cwd=shop_project).output.startswith("audit log ok: 3 records")
+    assert sqlsynth("audit", "verify", cwd=shop_project).output.startswith(
+        "audit log ok: 3 records"
+    )
 
 
 def test_lineage_names_the_source_columns(shop_project: Path, sqlsynth: CliRun) -> None:

@@ -9,7 +9,7 @@ from tests.conftest import CliRun
 
 def snapshot(root: Path) -> dict[str, str]:
     files = [*sorted((root / "models").glob("*.sql")), root / "sqlsynth.lock"]
-    return {p.name: p.read_text() for p in files if p.exists()}
+    return {p.name: p.read_text() for p in files if p.is_file()}
 
 
 def add_spec(root: Path, name: str, prompt: str) -> None:
@@ -35,7 +35,9 @@ def test_keep_going_writes_the_specs_that_succeeded(shop_project: Path, sqlsynth
     assert not (shop_project / "models" / "weather.sql").exists()
 
 
-def test_a_write_failure_restores_files_already_written(shop_project: Path, sqlsynth: CliRun) -> None:
+def test_a_write_failure_restores_files_already_written(
+    shop_project: Path, sqlsynth: CliRun
+) -> None:
     sqlsynth("generate", cwd=shop_project)
     sqlsynth("approve", "--all", cwd=shop_project)
     for model in (shop_project / "models").glob("*.sql"):  # hand edits that --force overwrites
@@ -59,7 +61,9 @@ def test_hand_edited_sql_is_not_overwritten_when_the_spec_changes(
     model = shop_project / "models" / "customer_count.sql"
     model.write_text(model.read_text() + "-- my careful edit\n")
     spec = shop_project / "specs" / "customers.yml"
-    spec.write_text(spec.read_text().replace("How many customers are there?", "How many customers?"))
+    spec.write_text(
+        spec.read_text().replace("How many customers are there?", "How many customers?")
+    )
     result = sqlsynth("generate", "customer_count", cwd=shop_project)
     assert result.exit_code == 1
     assert "edited by hand" in result.stderr

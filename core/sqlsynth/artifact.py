@@ -135,9 +135,7 @@ def model_state(spec: NLSpec, entry: LockEntry | None, root: Path) -> ModelStatu
         return ModelStatus(name=name, state=state, message=message, hint=hint)
 
     if entry is None:
-        return status(
-            ModelState.NOT_GENERATED, "no SQL generated yet", f"sqlsynth generate {name}"
-        )
+        return status(ModelState.NOT_GENERATED, "no SQL generated yet", f"sqlsynth generate {name}")
     path = root / entry.sql_path
     if not path.is_file():
         return status(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,9 @@ def _selected_specs(project: Any, names: tuple[str, ...]) -> list[Any]:
         suggestion = nearest(unknown[0], list(by_name))
         raise SpecError(
             f"no spec named {unknown[0]!r} in {project.specs_dir}",
-            hint=f"did you mean {suggestion!r}?" if suggestion else "run `sqlsynth check` to list specs",
+            hint=f"did you mean {suggestion!r}?"
+            if suggestion
+            else "run `sqlsynth check` to list specs",
         )
     return [by_name[n] for n in names]
 
@@ -77,7 +78,12 @@ def cli(ctx: click.Context, project_dir: Path | None) -> None:
 
 @cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--warehouse", default="warehouse.duckdb", show_default=True, help="Warehouse URL or DuckDB file.")
+@click.option(
+    "--warehouse",
+    default="warehouse.duckdb",
+    show_default=True,
+    help="Warehouse URL or DuckDB file.",
+)
 def init(folder: Path, warehouse: str) -> None:
     """Create sqlsynth.toml and a specs/ folder with an example spec."""
     from sqlsynth.scaffold import init_project
@@ -91,11 +97,17 @@ def init(folder: Path, warehouse: str) -> None:
 @cli.command()
 @click.argument("names", nargs=-1)
 @click.option("--force", is_flag=True, help="Regenerate even unchanged or hand-edited models.")
-@click.option("--keep-going", is_flag=True, help="Write the models that succeeded even if others failed.")
+@click.option(
+    "--keep-going", is_flag=True, help="Write the models that succeeded even if others failed."
+)
 @click.option("--translator", default=None, help="Translator to use (default: from sqlsynth.toml).")
 @click.pass_context
 def generate(
-    ctx: click.Context, names: tuple[str, ...], force: bool, keep_going: bool, translator: str | None
+    ctx: click.Context,
+    names: tuple[str, ...],
+    force: bool,
+    keep_going: bool,
+    translator: str | None,
 ) -> None:
     """Translate and validate specs, then write SQL files and lock entries."""
     from sqlsynth import pipeline
@@ -105,10 +117,20 @@ def generate(
     specs = _selected_specs(project, names)
     catalog = pipeline.project_catalog(project)
     chosen = get_translator(translator or project.settings.translator)
-    result = pipeline.generate(
-        project, specs, catalog=catalog, translator=chosen, force=force, keep_going=keep_going
-    )
     console = _console()
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True, disable=len(specs) < 10) as progress:
+        task = progress.add_task("generating", total=len(specs))
+        result = pipeline.generate(
+            project,
+            specs,
+            catalog=catalog,
+            translator=chosen,
+            force=force,
+            keep_going=keep_going,
+            on_spec=lambda spec: progress.update(task, advance=1, description=spec.name),
+        )
     for model in result.written:
         review = "approved (SQL unchanged)" if model.entry.review else "needs review"
         console.print(f"[green]wrote[/] {model.entry.sql_path}  [dim]{review}[/]")
@@ -129,9 +151,13 @@ def generate(
 @cli.command()
 @click.argument("names", nargs=-1)
 @click.option("--all", "approve_all", is_flag=True, help="Approve every spec.")
-@click.option("--reviewer", default=None, help="Who reviewed (default: $SQLSYNTH_ACTOR or the OS user).")
+@click.option(
+    "--reviewer", default=None, help="Who reviewed (default: $SQLSYNTH_ACTOR or the OS user)."
+)
 @click.pass_context
-def approve(ctx: click.Context, names: tuple[str, ...], approve_all: bool, reviewer: str | None) -> None:
+def approve(
+    ctx: click.Context, names: tuple[str, ...], approve_all: bool, reviewer: str | None
+) -> None:
     """Record that a person reviewed the current SQL of the named specs."""
     from sqlsynth import pipeline
 
@@ -184,7 +210,9 @@ def _print_check(results: list[Any]) -> None:
             console.print(f"      [dim]fix: {result.status.hint}[/]")
         for finding in result.report.findings if result.report else ():
             colour = "red" if finding.severity == "error" else "yellow"
-            console.print(f"      [{colour}]{finding.severity}[/] {finding.message} [dim]({finding.hint})[/]")
+            console.print(
+                f"      [{colour}]{finding.severity}[/] {finding.message} [dim]({finding.hint})[/]"
+            )
     failed = sum(not r.ok for r in results)
     console.print(f"{len(results) - failed} of {len(results)} specs fresh and approved")
 
@@ -252,12 +280,19 @@ def _split(text: str) -> tuple[str, ...]:
 @cli.command("validate")
 @click.argument("file", type=click.File("r"))
 @click.option("--dialect", default=None, help="SQL dialect (default: the project's, else duckdb).")
-@click.option("--catalog", "catalog_source", default=None, help="Catalog YAML/JSON file or database URL.")
+@click.option(
+    "--catalog", "catalog_source", default=None, help="Catalog YAML/JSON file or database URL."
+)
 @click.option("--sources", default="", help="Comma-separated tables the SQL may read.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
 @click.pass_context
 def validate_command(
-    ctx: click.Context, file: Any, dialect: str | None, catalog_source: str | None, sources: str, as_json: bool
+    ctx: click.Context,
+    file: Any,
+    dialect: str | None,
+    catalog_source: str | None,
+    sources: str,
+    as_json: bool,
 ) -> None:
     """Validate a SQL file (or - for stdin) against a catalog; exit 1 on errors."""
     from sqlsynth import pipeline
@@ -272,7 +307,9 @@ def validate_command(
         project = _project(ctx)
         catalog = pipeline.project_catalog(project)
         chosen_dialect = dialect or project.dialect
-    report = validate_sql(sql_body(file.read()), catalog, dialect=chosen_dialect, sources=_split(sources))
+    report = validate_sql(
+        sql_body(file.read()), catalog, dialect=chosen_dialect, sources=_split(sources)
+    )
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -305,13 +342,19 @@ def lineage(ctx: click.Context, name: str, as_json: bool) -> None:
         return
     click.echo(f"{spec.name} reads: {', '.join(result.inputs)}")
     for column, fields in result.columns.items():
-        sources_text = ", ".join(f"{f.name}.{f.field}" for f in fields) or "(no columns, e.g. count(*))"
+        sources_text = (
+            ", ".join(f"{f.name}.{f.field}" for f in fields) or "(no columns, e.g. count(*))"
+        )
         click.echo(f"  {column} <- {sources_text}")
 
 
 @cli.command()
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the catalog as YAML (a snapshot for offline checks).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the catalog as YAML (a snapshot for offline checks).",
+)
 @click.pass_context
 def catalog(ctx: click.Context, output: Path | None) -> None:
     """Show the warehouse schema sqlsynth sees, or snapshot it to a file."""
@@ -322,7 +365,9 @@ def catalog(ctx: click.Context, output: Path | None) -> None:
     found = pipeline.project_catalog(project)
     if output:
         write_catalog_file(found, output)
-        click.echo(f"wrote {output} ({len(found.tables)} tables, catalog hash {found.catalog_hash[:12]})")
+        click.echo(
+            f"wrote {output} ({len(found.tables)} tables, catalog hash {found.catalog_hash[:12]})"
+        )
         return
     for table in found.tables:
         keys = f" pk({', '.join(table.primary_key)})" if table.primary_key else ""
@@ -358,4 +403,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -9,7 +9,7 @@ files always agree.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -131,10 +131,12 @@ def generate(
     translator: Translator,
     force: bool = False,
     keep_going: bool = False,
+    on_spec: Callable[[NLSpec], None] | None = None,
 ) -> GenerateResult:
     """Generate SQL for ``specs``; unchanged specs are skipped, hand edits are never overwritten.
 
     Without ``keep_going`` one failure writes nothing at all: the project stays as it was.
+    ``on_spec`` is called as each spec starts, for progress display.
     """
     lock = read_lock(project.lock_path)
     audit = AuditLog(project.audit_path)
@@ -142,6 +144,8 @@ def generate(
     unchanged: list[str] = []
     failed: list[tuple[str, SqlsynthError]] = []
     for spec in specs:
+        if on_spec is not None:
+            on_spec(spec)
         previous = lock.models.get(spec.name)
         if not force and not _needs_generation(spec, previous, catalog, project):
             unchanged.append(spec.name)
@@ -185,7 +189,8 @@ def generate(
 def _hand_edit_error(spec: NLSpec, entry: LockEntry | None) -> SqlsynthError:
     where = entry.sql_path if entry else spec.name
     return StaleModelError(
-        f"{where} was edited by hand and its spec or catalog changed; regenerating would lose the edit",
+        f"{where} was edited by hand and its spec or catalog changed; "
+        "regenerating would lose the edit",
         hint=f"merge the edit into the spec, or run `sqlsynth generate --force {spec.name}`",
     )
 
@@ -225,7 +230,11 @@ def approve(
     approved = []
     for spec in specs:
         state = model_state(spec, lock.models.get(spec.name), project.root)
-        if state.state in (ModelState.NOT_GENERATED, ModelState.MISSING_FILE, ModelState.SPEC_CHANGED):
+        if state.state in (
+            ModelState.NOT_GENERATED,
+            ModelState.MISSING_FILE,
+            ModelState.SPEC_CHANGED,
+        ):
             raise StaleModelError(f"cannot approve {spec.name}: {state.message}", hint=state.hint)
         entry = lock.models[spec.name]
         text = (project.root / entry.sql_path).read_text("utf-8")
@@ -282,7 +291,9 @@ def reviewed_sql(project: Project, spec: NLSpec) -> tuple[str, LockEntry]:
     entry = lock.models.get(spec.name)
     status = model_state(spec, entry, project.root)
     if not status.ok or entry is None:
-        raise StaleModelError(f"{spec.name}: {status.message}; refusing to run it", hint=status.hint)
+        raise StaleModelError(
+            f"{spec.name}: {status.message}; refusing to run it", hint=status.hint
+        )
     return sql_body((project.root / entry.sql_path).read_text("utf-8")), entry
 
 
@@ -292,7 +303,9 @@ def run(project: Project, spec: NLSpec, *, max_rows: int) -> QueryResult:
     audit = AuditLog(project.audit_path)
     started = time.perf_counter()
     try:
-        result = connect(project.settings.warehouse, root=project.root).query(sql, max_rows=max_rows)
+        result = connect(project.settings.warehouse, root=project.root).query(
+            sql, max_rows=max_rows
+        )
     except SqlsynthError as error:
         audit.append(
             "run",

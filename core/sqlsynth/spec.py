@@ -85,7 +85,8 @@ def load_spec_file(path: Path) -> list[NLSpec]:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise SpecError(
-            f"{path}:{where} is not valid YAML", hint="fix the YAML syntax (quote prompts with colons)"
+            f"{path}:{where} is not valid YAML",
+            hint="fix the YAML syntax (quote prompts with colons)",
         ) from exc
     specs = []
     for location, item in _spec_documents(raw):

@@ -16,8 +16,14 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from sqlsynth.catalog import CATALOG_FILE_SUFFIXES, Catalog, Column, ForeignKey, Table
-from sqlsynth.catalog import load_catalog_file
+from sqlsynth.catalog import (
+    CATALOG_FILE_SUFFIXES,
+    Catalog,
+    Column,
+    ForeignKey,
+    Table,
+    load_catalog_file,
+)
 
 SAMPLE_LIMIT = 20
 """A text column with at most this many distinct values gets them sampled for value linking."""
@@ -197,7 +203,7 @@ class DuckDBWarehouse:
         )
         columns = []
         for _, _, col, data_type, nullable, col_comment in cols:
-            samples = ()
+            samples: tuple[str, ...] = ()
             if data_type == "VARCHAR":
                 samples = _samples(
                     con.execute(_sample_sql(f'"{schema}"."{name}"', f'"{col}"')).fetchall()
@@ -321,9 +327,7 @@ class SQLAlchemyWarehouse:
             for fk in inspector.get_foreign_keys(name)
             if fk.get("referred_table")
         )
-        return Table(
-            name=name, columns=tuple(columns), primary_key=primary, foreign_keys=foreign
-        )
+        return Table(name=name, columns=tuple(columns), primary_key=primary, foreign_keys=foreign)
 
     def query(self, sql: str, *, max_rows: int) -> QueryResult:
         with self._connection() as con:

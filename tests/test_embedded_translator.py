@@ -1,0 +1,462 @@
+"""The embedded translator on real DuckDB databases: a shop, and a library it has never seen.
+
+Each question's SQL is executed and its rows compared with a hand-written query's rows, so
+the tests check meaning, not spelling.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import pytest
+import sqlglot
+
+from sqlsynth.catalog import Catalog, Column, ForeignKey, Table
+from sqlsynth.errors import TranslationError
+from sqlsynth.spec import NLSpec
+from sqlsynth.translate import Draft, get_translator
+from sqlsynth.translate.embedded import EmbeddedTranslator
+from sqlsynth.translate.linking import link_question, singular
+
+SAMPLE_LIMIT = 20
+
+SHOP = """
+CREATE TABLE customers (
+    customer_id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    email VARCHAR NOT NULL,
+    country VARCHAR NOT NULL,
+    signup_date DATE NOT NULL
+);
+COMMENT ON COLUMN customers.country IS 'Country of the billing address';
+CREATE TABLE products (
+    product_id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    price DECIMAL(10, 2) NOT NULL
+);
+CREATE TABLE orders (
+    order_id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers (customer_id),
+    order_date DATE NOT NULL,
+    status VARCHAR NOT NULL,
+    amount DECIMAL(10, 2) NOT NULL
+);
+COMMENT ON COLUMN orders.amount IS 'Order total in EUR, the revenue of the order';
+CREATE TABLE order_items (
+    order_id INTEGER NOT NULL REFERENCES orders (order_id),
+    product_id INTEGER NOT NULL REFERENCES products (product_id),
+    quantity INTEGER NOT NULL,
+    PRIMARY KEY (order_id, product_id)
+);
+INSERT INTO customers SELECT
+    i,
+    ['Ada', 'Bruno', 'Chen', 'Dana', 'Emil', 'Fatima', 'Goran'][1 + i % 7] || ' ' || i,
+    'customer' || i || '@example.com',
+    ['Germany', 'France', 'Italy', 'Spain'][1 + (i * 3) % 4],
+    DATE '2021-06-01' + INTERVAL (i * 23) DAY
+FROM range(1, 41) AS t(i);
+INSERT INTO products SELECT
+    i,
+    ['Desk', 'Chair', 'Lamp', 'Monitor', 'Keyboard', 'Notebook'][1 + i % 6] || ' ' || i,
+    ['furniture', 'furniture', 'lighting', 'electronics', 'electronics', 'stationery'][1 + i % 6],
+    5 + (i * 37) % 301 + i % 5
+FROM range(1, 19) AS t(i);
+INSERT INTO orders SELECT
+    i,
+    1 + (i * 7) % 37,
+    DATE '2022-01-01' + INTERVAL ((i * 9) % 1000) DAY,
+    ['completed', 'completed', 'shipped', 'cancelled', 'returned'][1 + i % 5],
+    10 + (i * 53) % 900
+FROM range(1, 151) AS t(i);
+INSERT INTO order_items
+SELECT o.order_id, 1 + (o.order_id * 5 + k * 7) % 18, 1 + (o.order_id + k) % 3
+FROM orders AS o, range(1, 3) AS r(k);
+"""
+
+LIBRARY = """
+CREATE TABLE authors (
+    author_id INTEGER PRIMARY KEY,
+    full_name VARCHAR NOT NULL,
+    nationality VARCHAR NOT NULL,
+    birth_year INTEGER NOT NULL
+);
+CREATE TABLE books (
+    book_id INTEGER PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    author_id INTEGER NOT NULL REFERENCES authors (author_id),
+    genre VARCHAR NOT NULL,
+    page_count INTEGER NOT NULL,
+    published_year INTEGER NOT NULL
+);
+CREATE TABLE members (
+    member_id INTEGER PRIMARY KEY,
+    member_name VARCHAR NOT NULL,
+    city VARCHAR NOT NULL
+);
+CREATE TABLE loans (
+    loan_id INTEGER PRIMARY KEY,
+    book_id INTEGER NOT NULL REFERENCES books (book_id),
+    member_id INTEGER NOT NULL REFERENCES members (member_id),
+    loaned_on DATE NOT NULL,
+    returned BOOLEAN NOT NULL
+);
+INSERT INTO authors SELECT
+    i,
+    ['Ursula', 'Italo', 'Chinua', 'Wislawa', 'Jorge', 'Toni'][1 + i % 6] || ' ' || i,
+    ['British', 'Italian', 'Nigerian', 'Polish', 'Argentine'][1 + i % 5],
+    1900 + (i * 7) % 80
+FROM range(1, 13) AS t(i);
+INSERT INTO books SELECT
+    i,
+    'Book ' || i,
+    1 + (i * 5) % 12,
+    ['novel', 'poetry', 'essay', 'science fiction'][1 + i % 4],
+    80 + (i * 61) % 700,
+    1950 + (i * 3) % 70
+FROM range(1, 61) AS t(i);
+INSERT INTO members SELECT
+    i, 'Member ' || i, ['Lisbon', 'Porto', 'Braga'][1 + i % 3]
+FROM range(1, 26) AS t(i);
+INSERT INTO loans SELECT
+    i, 1 + (i * 11) % 50, 1 + (i * 7) % 25, DATE '2023-01-01' + INTERVAL ((i * 13) % 700) DAY,
+    i % 4 <> 0
+FROM range(1, 201) AS t(i);
+"""
+
+
+def duckdb_catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
+    """A catalog read from a live DuckDB: columns, comments, keys and low-cardinality values."""
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() "
+        "WHERE NOT internal ORDER BY table_name, column_index"
+    ).fetchall()
+    keys = con.execute(
+        "SELECT table_name, constraint_type, constraint_column_names, referenced_table, "
+        "referenced_column_names FROM duckdb_constraints() "
+        "WHERE constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY') ORDER BY ALL"
+    ).fetchall()
+    tables = []
+    for name in dict.fromkeys(row[0] for row in rows):
+        columns = tuple(
+            Column(
+                name=column,
+                type=data_type,
+                description=comment,
+                samples=_samples(con, name, column) if data_type == "VARCHAR" else (),
+            )
+            for table, column, data_type, comment in rows
+            if table == name
+        )
+        primary = next((tuple(k[2]) for k in keys if k[:2] == (name, "PRIMARY KEY")), ())
+        foreign = tuple(
+            ForeignKey(columns=tuple(k[2]), ref_table=k[3], ref_columns=tuple(k[4]))
+            for k in keys
+            if k[:2] == (name, "FOREIGN KEY")
+        )
+        tables.append(Table(name=name, columns=columns, primary_key=primary, foreign_keys=foreign))
+    return Catalog(dialect="duckdb", tables=tuple(tables))
+
+
+def _samples(con: duckdb.DuckDBPyConnection, table: str, column: str) -> tuple[str, ...]:
+    values = con.execute(
+        f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL '
+        f"ORDER BY 1 LIMIT {SAMPLE_LIMIT + 1}"
+    ).fetchall()
+    return tuple(v[0] for v in values) if len(values) <= SAMPLE_LIMIT else ()
+
+
+def _database(script: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Catalog]]:
+    con = duckdb.connect()
+    con.execute(script)
+    yield con, duckdb_catalog(con)
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def shop() -> Iterator[tuple[duckdb.DuckDBPyConnection, Catalog]]:
+    yield from _database(SHOP)
+
+
+@pytest.fixture(scope="module")
+def library() -> Iterator[tuple[duckdb.DuckDBPyConnection, Catalog]]:
+    yield from _database(LIBRARY)
+
+
+def translate(question: str, catalog: Catalog, *sources: str, dialect: str = "duckdb") -> Draft:
+    spec = NLSpec(name="question", prompt=question, sources=sources)
+    return EmbeddedTranslator().translate(spec, catalog, dialect=dialect)
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, *, ordered: bool = False) -> list[Any]:
+    result = con.execute(sql).fetchall()
+    return result if ordered else sorted(result, key=repr)
+
+
+SHOP_QUESTIONS = {
+    "How many customers are there?": "SELECT count(*) FROM customers",
+    "List the name and email of customers in Germany": (
+        "SELECT name, email FROM customers WHERE country = 'Germany'"
+    ),
+    "Number of customers per country": ("SELECT country, count(*) FROM customers GROUP BY country"),
+    "Total amount of orders for each status": (
+        "SELECT status, sum(amount) FROM orders GROUP BY status"
+    ),
+    "Average price of products per category, highest first": (
+        "SELECT category, avg(price) AS a FROM products GROUP BY category ORDER BY a DESC"
+    ),
+    "Top 5 customers by total amount of completed orders": (
+        "SELECT c.name, sum(o.amount) AS total FROM customers c JOIN orders o USING (customer_id) "
+        "WHERE o.status = 'completed' GROUP BY c.customer_id, c.name "
+        "ORDER BY total DESC, c.name LIMIT 5"
+    ),
+    "How many orders have status 'shipped'?": (
+        "SELECT count(*) FROM orders WHERE status = 'shipped'"
+    ),
+    "List products with price above 100": "SELECT * FROM products WHERE price > 100",
+    "How many orders were placed after 2023?": (
+        "SELECT count(*) FROM orders WHERE order_date >= DATE '2024-01-01'"
+    ),
+    "How many orders in 2023?": ("SELECT count(*) FROM orders WHERE year(order_date) = 2023"),
+    "What is the maximum amount of orders?": "SELECT max(amount) FROM orders",
+    "What is the lowest price of products in the lighting category?": (
+        "SELECT min(price) FROM products WHERE category = 'lighting'"
+    ),
+    "Which product has the highest price?": (
+        "SELECT name, price FROM products ORDER BY price DESC, name LIMIT 1"
+    ),
+    "Names of customers sorted by signup date in descending order": (
+        "SELECT name FROM customers ORDER BY signup_date DESC"
+    ),
+    "Number of orders per customer country": (
+        "SELECT c.country, count(*) FROM orders o JOIN customers c USING (customer_id) "
+        "GROUP BY c.country"
+    ),
+    "Total quantity of order items per product category": (
+        "SELECT p.category, sum(i.quantity) FROM order_items i JOIN products p "
+        "USING (product_id) GROUP BY p.category"
+    ),
+    "Which customer has the most orders?": (
+        "SELECT c.name, count(*) AS n FROM customers c JOIN orders o USING (customer_id) "
+        "GROUP BY c.customer_id, c.name ORDER BY n DESC, c.name LIMIT 1"
+    ),
+    "Customers with at least 5 orders": (
+        "SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
+        "GROUP BY c.customer_id, c.name HAVING count(*) >= 5"
+    ),
+    "Which customers have no orders?": (
+        "SELECT * FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM orders)"
+    ),
+    "Orders that are not cancelled with amount below 50": (
+        "SELECT * FROM orders WHERE status <> 'cancelled' AND amount < 50"
+    ),
+    "Customers from France or Spain": (
+        "SELECT * FROM customers WHERE country IN ('France', 'Spain')"
+    ),
+    "How many different countries do customers come from?": (
+        "SELECT count(DISTINCT country) FROM customers"
+    ),
+    "Number of customers per product category": (
+        "SELECT p.category, count(DISTINCT c.customer_id) FROM customers c "
+        "JOIN orders o USING (customer_id) JOIN order_items i USING (order_id) "
+        "JOIN products p USING (product_id) GROUP BY p.category"
+    ),
+    "Total revenue of orders per status": (
+        "SELECT status, sum(amount) FROM orders GROUP BY status"
+    ),
+}
+
+LIBRARY_QUESTIONS = {
+    "How many books are there?": "SELECT count(*) FROM books",
+    "Number of books per genre": "SELECT genre, count(*) FROM books GROUP BY genre",
+    "Average page count of books by genre": (
+        "SELECT genre, avg(page_count) FROM books GROUP BY genre"
+    ),
+    "Which author wrote the most books?": (
+        "SELECT a.full_name, count(*) AS n FROM authors a JOIN books b USING (author_id) "
+        "GROUP BY a.author_id, a.full_name ORDER BY n DESC, a.full_name LIMIT 1"
+    ),
+    "List the titles of books published after 2000": (
+        "SELECT title FROM books WHERE published_year > 2000"
+    ),
+    "Titles of books by Italian authors": (
+        "SELECT b.title FROM books b JOIN authors a USING (author_id) "
+        "WHERE a.nationality = 'Italian'"
+    ),
+    "How many loans per member city?": (
+        "SELECT m.city, count(*) FROM loans l JOIN members m USING (member_id) GROUP BY m.city"
+    ),
+    "Titles of books that were never loaned": (
+        "SELECT title FROM books WHERE book_id NOT IN (SELECT book_id FROM loans)"
+    ),
+    "Top 3 members by number of loans": (
+        "SELECT m.member_name, count(*) AS n FROM members m JOIN loans l USING (member_id) "
+        "GROUP BY m.member_id, m.member_name ORDER BY n DESC, m.member_name LIMIT 3"
+    ),
+    "Which book has the highest page count?": (
+        "SELECT title, page_count FROM books ORDER BY page_count DESC, title LIMIT 1"
+    ),
+    "Loans that are not returned": "SELECT * FROM loans WHERE NOT returned",
+    "Authors born before 1950": "SELECT * FROM authors WHERE birth_year < 1950",
+    "List the title and genre of poetry books sorted by title": (
+        "SELECT title, genre FROM books WHERE genre = 'poetry' ORDER BY title"
+    ),
+    "How many books did each author write?": (
+        "SELECT a.full_name, count(*) FROM books b JOIN authors a USING (author_id) "
+        "GROUP BY a.author_id, a.full_name"
+    ),
+    "How many loans were made in 2024?": (
+        "SELECT count(*) FROM loans WHERE year(loaned_on) = 2024"
+    ),
+    "Books with more than 400 pages": "SELECT * FROM books WHERE page_count > 400",
+}
+
+
+def assert_same_rows(con: duckdb.DuckDBPyConnection, draft: Draft, expected_sql: str) -> None:
+    ordered = "LIMIT" in expected_sql or "ORDER BY" in expected_sql
+    assert rows(con, draft.sql, ordered=ordered) == rows(con, expected_sql, ordered=ordered), (
+        draft.sql
+    )
+
+
+@pytest.mark.parametrize("question", sorted(SHOP_QUESTIONS))
+def test_shop_question_returns_the_rows_of_hand_written_sql(
+    question: str, shop: tuple[duckdb.DuckDBPyConnection, Catalog]
+) -> None:
+    con, catalog = shop
+    assert_same_rows(con, translate(question, catalog), SHOP_QUESTIONS[question])
+
+
+@pytest.mark.parametrize("question", sorted(LIBRARY_QUESTIONS))
+def test_unseen_library_schema_question_returns_the_rows_of_hand_written_sql(
+    question: str, library: tuple[duckdb.DuckDBPyConnection, Catalog]
+) -> None:
+    con, catalog = library
+    assert_same_rows(con, translate(question, catalog), LIBRARY_QUESTIONS[question])
+
+
+def test_unplaceable_question_is_refused_naming_the_words_and_nearest_names(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError) as refused:
+        translate("What is the weather on Mars?", shop[1])
+    assert "could not place 'weather', 'Mars'" in refused.value.message
+    assert refused.value.hint is not None and "nearest" in refused.value.hint
+
+
+def test_a_word_that_matters_is_not_silently_dropped(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="could not place 'premium'"):
+        translate("How many premium customers are there?", shop[1])
+
+
+def test_comparison_without_a_column_is_refused(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="which column"):
+        translate("Customers above 100", shop[1])
+
+
+def test_sum_over_a_join_that_repeats_rows_is_refused(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="more than once"):
+        translate("Total amount of orders per product category", shop[1])
+
+
+def test_sources_restrict_the_tables_it_may_use(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    draft = translate("Number of orders per customer country", shop[1], "orders", "customers")
+    assert "JOIN customers" in draft.sql
+    with pytest.raises(TranslationError):
+        translate("Number of orders per customer country", shop[1], "orders")
+
+
+def test_unknown_source_is_refused_with_the_tables_it_could_use(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="invoices") as refused:
+        translate("How many invoices?", shop[1], "invoices")
+    assert refused.value.hint is not None and "customers" in refused.value.hint
+
+
+def test_same_question_gives_the_same_sql_bytes(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    question = "Top 5 customers by total amount of completed orders"
+    first = translate(question, shop[1])
+    for _ in range(3):
+        again = translate(question, shop[1])
+        assert (again.sql, again.plan, again.explanation) == (
+            first.sql,
+            first.plan,
+            first.explanation,
+        )
+
+
+def test_explanation_says_how_each_word_was_linked_and_why(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    draft = translate("Number of orders per customer country", shop[1])
+    assert draft.translator == "embedded"
+    assert draft.translator_version == EmbeddedTranslator.version
+    assert "'orders' → table orders (exact, 1.00)" in draft.explanation
+    assert "'customer country' → column customers.country (exact, 1.00)" in draft.explanation
+    assert "'per' → GROUP BY" in draft.explanation
+    assert any(line.startswith("join customers on") for line in draft.explanation)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "sqlite", "snowflake", "bigquery"])
+def test_the_draft_is_written_in_the_requested_dialect(
+    dialect: str, shop: tuple[duckdb.DuckDBPyConnection, Catalog]
+) -> None:
+    draft = translate("Which customer has the most orders?", shop[1], dialect=dialect)
+    assert draft.dialect == dialect
+    sqlglot.parse_one(draft.sql, read=dialect, error_level=sqlglot.ErrorLevel.RAISE)
+
+
+def test_registry_returns_the_embedded_translator() -> None:
+    assert isinstance(get_translator("embedded"), EmbeddedTranslator)
+
+
+def test_translating_takes_milliseconds(shop: tuple[duckdb.DuckDBPyConnection, Catalog]) -> None:
+    question = "Top 5 customers by total amount of completed orders"
+    translate(question, shop[1])  # the first call builds the per-catalog index
+    started = time.perf_counter()
+    for _ in range(20):
+        translate(question, shop[1])
+    assert (time.perf_counter() - started) / 20 < 0.02
+
+
+def test_linking_scores_exact_above_lemma_above_fuzzy(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    linking = link_question("emails of customer in Germny", shop[1])
+    found = {link.text: (link.best.element.label, link.best.how) for link in linking.links}
+    assert found["emails"] == ("column customers.email", "lemma")
+    assert found["customer"] == ("table customers", "lemma")
+    assert found["Germny"] == ("value customers.country = 'Germany'", "fuzzy")
+    assert linking.tables()[0] == "customers"
+
+
+@pytest.mark.parametrize(
+    ("plural", "expected"),
+    [
+        ("categories", "category"),
+        ("statuses", "status"),
+        ("addresses", "address"),
+        ("boxes", "box"),
+        ("people", "person"),
+        ("houses", "house"),
+        ("status", "status"),
+        ("series", "series"),
+        ("analyses", "analysis"),
+    ],
+)
+def test_singular(plural: str, expected: str) -> None:
+    assert singular(plural) == expected
