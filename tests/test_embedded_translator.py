@@ -63,7 +63,7 @@ INSERT INTO products SELECT
     i,
     ['Desk', 'Chair', 'Lamp', 'Monitor', 'Keyboard', 'Notebook'][1 + i % 6] || ' ' || i,
     ['furniture', 'furniture', 'lighting', 'electronics', 'electronics', 'stationery'][1 + i % 6],
-    5 + (i * 37) % 301 + i % 5
+    5 + (i * 41) % 307
 FROM range(1, 19) AS t(i);
 INSERT INTO orders SELECT
     i,
@@ -120,7 +120,7 @@ INSERT INTO books SELECT
 FROM range(1, 61) AS t(i);
 INSERT INTO members SELECT
     i, 'Member ' || i, ['Lisbon', 'Porto', 'Braga'][1 + i % 3]
-FROM range(1, 26) AS t(i);
+FROM range(1, 31) AS t(i);
 INSERT INTO loans SELECT
     i, 1 + (i * 11) % 50, 1 + (i * 7) % 25, DATE '2023-01-01' + INTERVAL ((i * 13) % 700) DAY,
     i % 4 <> 0
@@ -267,6 +267,16 @@ SHOP_QUESTIONS = {
     "Total revenue of orders per status": (
         "SELECT status, sum(amount) FROM orders GROUP BY status"
     ),
+    "Orders with amount above 800 or status 'returned'": (
+        "SELECT * FROM orders WHERE amount > 800 OR status = 'returned'"
+    ),
+    "Names of customers ordered by country and name": (
+        "SELECT name FROM customers ORDER BY country, name"
+    ),
+    "What is the latest order date?": "SELECT max(order_date) FROM orders",
+    "Who is the newest customer?": (
+        "SELECT name, signup_date FROM customers ORDER BY signup_date DESC, name LIMIT 1"
+    ),
 }
 
 LIBRARY_QUESTIONS = {
@@ -312,6 +322,9 @@ LIBRARY_QUESTIONS = {
         "SELECT count(*) FROM loans WHERE year(loaned_on) = 2024"
     ),
     "Books with more than 400 pages": "SELECT * FROM books WHERE page_count > 400",
+    "Members who never borrowed any book": (
+        "SELECT * FROM members WHERE member_id NOT IN (SELECT member_id FROM loans)"
+    ),
 }
 
 
@@ -359,6 +372,13 @@ def test_comparison_without_a_column_is_refused(
 ) -> None:
     with pytest.raises(TranslationError, match="which column"):
         translate("Customers above 100", shop[1])
+
+
+def test_comparison_with_a_computed_value_is_refused_not_dropped(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="'lower than'"):
+        translate("Names of products with price lower than average price", shop[1])
 
 
 def test_sum_over_a_join_that_repeats_rows_is_refused(

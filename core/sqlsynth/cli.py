@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ def _selected_specs(project: Any, names: tuple[str, ...]) -> list[Any]:
 @click.pass_context
 def cli(ctx: click.Context, project_dir: Path | None) -> None:
     """Natural-language specs to reviewed, validated SQL."""
+    # Our findings already explain unparseable SQL; sqlglot's own warnings would repeat them.
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
     ctx.obj = {"project_dir": project_dir}
 
 

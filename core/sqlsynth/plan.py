@@ -346,7 +346,7 @@ class _Compiler:
             table=exp.to_identifier(alias) if alias else None,
         )
 
-    def table(self, name: str) -> exp.Table:
+    def table(self, name: str) -> exp.Expr:
         alias = self.aliases.get(name.lower())
         parts = [_identifier(part) for part in name.split(".")]
         table = exp.Table(
@@ -354,7 +354,7 @@ class _Compiler:
             db=parts[-2] if len(parts) > 1 else None,
             catalog=parts[-3] if len(parts) > 2 else None,
         )
-        return exp.alias_(table, alias, table=True) if alias else table  # type: ignore[return-value]
+        return exp.alias_(table, alias, table=True) if alias else table
 
     def value(self, item: SelectItem) -> exp.Expr:
         if item.aggregate is None:

@@ -4,7 +4,8 @@ Validation reads like sqlglot's optimizer: :data:`CHECKS` lists small named chec
 function ``check(ctx) -> Iterable[Finding]``, and :func:`validate_sql` parses the SQL once and
 runs them in order. The first checks are gates (:data:`GATES`): when the SQL is not exactly one
 read-only statement free of file, network and admin functions, the schema checks after them
-are skipped, because their findings on such a tree would only bury the real problem.
+are skipped, because their findings on such a tree would only bury the real problem. SQL that
+does not parse (or an unknown dialect) is one ``parse`` (or ``dialect``) finding, and no check runs.
 
 The same report serves the generator (its errors go back to an LLM as repair feedback), the
 ``sqlsynth validate``/``check`` commands, and reviewers: every finding says what is wrong and

@@ -23,7 +23,9 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
+
+import pydantic
 
 from sqlsynth.catalog import Catalog, Column, Table
 from sqlsynth.errors import TranslationError
@@ -95,14 +97,14 @@ _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
     ("biggest", "superlative", "max"),
     ("greatest", "superlative", "max"),
     ("most", "superlative", "max"),
-    ("latest", "superlative", "max"),
-    ("newest", "superlative", "max"),
-    ("most recent", "superlative", "max"),
+    ("latest", "superlative", "latest"),
+    ("newest", "superlative", "latest"),
+    ("most recent", "superlative", "latest"),
     ("lowest", "superlative", "min"),
     ("smallest", "superlative", "min"),
     ("least", "superlative", "min"),
     ("fewest", "superlative", "min"),
-    ("earliest", "superlative", "min"),
+    ("earliest", "superlative", "earliest"),
     ("per", "group", ""),
     ("for each", "group", ""),
     ("for every", "group", ""),
@@ -129,6 +131,13 @@ _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
     ("asc", "direction", "asc"),
     ("alphabetically", "direction", "asc"),
     ("in alphabetical order", "direction", "asc"),
+    ("ordered alphabetically", "direction", "asc"),
+    ("sorted alphabetically", "direction", "asc"),
+    ("in the order of", "order", ""),
+    ("order the results by", "order", ""),
+    ("sort the results by", "order", ""),
+    ("order them by", "order", ""),
+    ("sort them by", "order", ""),
     ("highest first", "direction", "desc"),
     ("largest first", "direction", "desc"),
     ("biggest first", "direction", "desc"),
@@ -201,6 +210,7 @@ _LONGEST_CUE = max(len(words) for words in _CUES)
 
 _HARMLESS_TEXT = """
     record row entry information info detail data value result everything anything thing
+    table column field database dataset
     one ones time overall altogether combined together whole entire currently current ever
     respective respectively corresponding associated related available existing exist
     place make made buy bought purchase sell sold write wrote written borrow take took own
@@ -214,6 +224,13 @@ _HARMLESS = frozenset(_HARMLESS_TEXT.split())
 """Words that carry no schema meaning of their own (the relationship is in the keys)."""
 
 _YEAR_RANGE = range(1800, 2201)
+_NEEDS_OBJECT: frozenset[str] = frozenset(
+    {"compare", "contains", "aggregate", "superlative", "group", "order"}
+)
+"""Cues that must be followed by what they apply to; a dangling one is refused."""
+_AGGREGATE_FUNCTIONS: dict[str, AggregateFunction] = {f: f for f in get_args(AggregateFunction)}
+_COMPARISON_OPS: dict[str, Comparison] = {op: op for op in get_args(Comparison)}
+_POSSESSION = frozenset({"with", "have", "has", "had", "having", "own", "owns"})
 _LINKING_VERBS = frozenset({"is", "are", "was", "were", "be", "being", "equal", "equals", "to"})
 """Words that may stand between a column and its value: 'status is shipped'."""
 
@@ -345,9 +362,10 @@ class Condition:
 
 @dataclass
 class Aggregate:
+    """'average price': a function waiting for its column to be resolved."""
+
     func: AggregateFunction
     column: Link | None
-    distinct: bool = False
 
 
 @dataclass
@@ -359,13 +377,13 @@ class Reading:
     aggregates: list[Aggregate] = field(default_factory=list)
     counted: Link | None = None
     count: bool = False
-    count_distinct: bool = False
     groups: list[Link] = field(default_factory=list)
     order: list[Link | Aggregate] = field(default_factory=list)
     descending: bool | None = None
     limit: int | None = None
     ranking: bool = False
     superlative: str | None = None
+    superlative_temporal: bool = False
     superlative_target: Link | Aggregate | None = None
     superlative_after_subject: bool = False
     conditions: list[Condition] = field(default_factory=list)
@@ -401,12 +419,17 @@ class Reader:
         self.distinct_next = False
         self.conjunction = ""
         self.last_column: Link | None = None
+        self.continued: tuple[Pending, Unit | None] = ("", None)
+        self.current: Unit | None = None
+        self.superlative_waiting = False
+        self.order_waiting = False
         self.last_unit: Unit | None = None
         self.position = 0
 
     def read(self) -> Reading:
         while self.position < len(self.units):
             unit = self.units[self.position]
+            self.current = unit
             self.position += 1
             if unit.cue is not None:
                 self.on_cue(unit.cue)
@@ -417,6 +440,10 @@ class Reader:
             self.last_unit = unit
         if self.negated:
             self.reading.problems.append("could not tell what the negation applies to")
+        if self.pending in _NEEDS_OBJECT and self.last_unit and self.last_unit.cue:
+            self.reading.problems.append(
+                f"{self.last_unit.cue.text!r} is not followed by what it applies to"
+            )
         return self.reading
 
     def peek(self) -> Unit | None:
@@ -429,19 +456,22 @@ class Reader:
         handler(cue)
 
     def cue_count(self, cue: Cue) -> None:
-        if self.pending == "order":
-            return  # "by number of loans": the next table is counted to order by
+        if self.pending in ("order", "superlative"):
+            return  # "by number of loans", "most number of": the next table is counted
         if self.pending == "aggregate" and self.pending_arg == "sum":
             self.pending = ""  # "total number of": the number is the aggregate
         self.reading.count = True
         self.set_pending("count")
 
     def cue_aggregate(self, cue: Cue) -> None:
+        self.superlative_waiting = self.pending == "superlative"  # "highest average price"
+        self.order_waiting = self.pending == "order"  # "by total amount"
         self.set_pending("aggregate", cue.arg)
 
     def cue_superlative(self, cue: Cue) -> None:
         reading = self.reading
-        reading.superlative = cue.arg
+        reading.superlative = "min" if cue.arg in ("min", "earliest") else "max"
+        reading.superlative_temporal = cue.arg in ("latest", "earliest")
         reading.superlative_after_subject = bool(reading.tables or reading.projections)
         if self.last_unit is not None and self.last_unit.token and self.last_unit.token.number:
             reading.limit = int(self.last_unit.token.number)
@@ -487,15 +517,28 @@ class Reader:
         self.negated = True
 
     def cue_distinct(self, cue: Cue) -> None:
-        if self.pending == "count":
-            self.reading.count_distinct = True
-        else:
+        if self.pending != "count":  # a counted column is counted DISTINCT anyway
             self.distinct_next = True
 
     def cue_conjunction(self, cue: Cue) -> None:
         self.conjunction = cue.arg
+        role, unit = self.continued
+        if cue.arg == "and" and role and unit is self.last_unit and not self.pending:
+            self.set_pending(role)  # "ordered by year and class"
 
     def set_pending(self, pending: Pending, arg: str = "") -> None:
+        if (
+            pending
+            and self.pending in ("compare", "contains")
+            and self.last_unit
+            and self.last_unit.cue
+        ):
+            self.reading.problems.append(
+                f"could not read {self.last_unit.cue.text!r} before {pending!r}"
+                " (comparisons with computed values are not supported yet)"
+            )
+        if self.pending in ("order", "group") and not pending:
+            self.continued = (self.pending, self.current)
         self.pending, self.pending_arg = pending, arg
 
     # links
@@ -508,7 +551,13 @@ class Reader:
             self.on_table(link)
         else:
             self.on_column(link)
+        if self.conjunction != "or":
+            self.conjunction = ""  # an 'or' waits for the next condition
+
+    def add_condition(self, condition: Condition) -> None:
+        condition.any_of_previous = self.conjunction == "or" and bool(self.reading.conditions)
         self.conjunction = ""
+        self.reading.conditions.append(condition)
 
     def on_value(self, link: Link) -> None:
         op = "!=" if self.negated else "="
@@ -525,12 +574,11 @@ class Reader:
             previous.values = (*previous.values, _value_text(link))
             return
         self.consume_last_column(link)
-        self.reading.conditions.append(
+        self.add_condition(
             Condition(
                 op=op,
                 value_link=link,
                 values=(_value_text(link),),
-                any_of_previous=self.conjunction == "or",
                 source=link.text,
             )
         )
@@ -574,12 +622,15 @@ class Reader:
             return
         if pending == "count":
             reading.counted = link
-            reading.count_distinct = True
         elif pending == "aggregate":
-            aggregate = Aggregate(self.pending_arg, link)  # type: ignore[arg-type]
+            aggregate = Aggregate(_AGGREGATE_FUNCTIONS[self.pending_arg], link)
             reading.aggregates.append(aggregate)
-            if self.last_cue_was_order():
+            if self.superlative_waiting:
+                reading.superlative_target = aggregate
+                self.superlative_waiting = False
+            if self.order_waiting:
                 reading.order.append(aggregate)
+                self.order_waiting = False
         elif pending == "group":
             reading.groups.append(link)
         elif pending == "order":
@@ -600,9 +651,7 @@ class Reader:
 
     def on_flag(self, link: Link) -> None:
         """A true/false column used as a word: 'returned loans', 'not returned'."""
-        self.reading.conditions.append(
-            Condition(op="=", column=link, value=not self.negated, source=link.text)
-        )
+        self.add_condition(Condition(op="=", column=link, value=not self.negated, source=link.text))
         self.negated = False
         self.set_pending("")
 
@@ -624,20 +673,6 @@ class Reader:
             return False
         value = previous.link
         return value.best.element.kind == "value" and _same_column(value, link)
-
-    def last_cue_was_order(self) -> bool:
-        """Whether an aggregate belongs to an ORDER BY ("by total amount")."""
-        for unit in reversed(self.units[: self.position - 1]):
-            if unit.cue is not None and unit.cue.kind in ("order", "by"):
-                return (
-                    unit.cue.kind == "order"
-                    or self.reading.ranking
-                    or bool(self.reading.superlative)
-                )
-            if unit.cue is not None and unit.cue.kind == "aggregate":
-                continue
-            return False
-        return False
 
     def consume_last_column(self, link: Link | None = None) -> Link | None:
         """The column right before a value or comparison names the filter, not an output.
@@ -695,9 +730,16 @@ class Reader:
         if op == "between":
             self.on_between(token)
             return
+        counts_rows = self.pending == "compare" or (
+            token.index > 0 and self.tokens[token.index - 1].norm in _POSSESSION
+        )
         if following is not None and following.link and following.link.best.element.kind == "table":
+            if not counts_rows:
+                self.reading.limit = int(number)  # "three cities": how many rows to show
+                self.reading.notes.append(f"{token.text!r} limits the result")
+                return
             self.position += 1
-            self.reading.having.append((op, number, following.link))  # type: ignore[arg-type]
+            self.reading.having.append((_COMPARISON_OPS[op], number, following.link))
             self.reading.tables.append(following.link)
             self.reading.notes.append(
                 f"'{token.text} {following.link.text}' compares a count of related rows"
@@ -709,7 +751,7 @@ class Reader:
             self.reading.unplaced.append(token.text)
             return
         before = self.last_unit.text if self.last_unit else ""
-        self.reading.conditions.append(
+        self.add_condition(
             Condition(
                 op=op,
                 column=column,
@@ -728,7 +770,7 @@ class Reader:
         self.position += 1
         assert token.number is not None and following.token.number is not None
         column = self.consume_last_column() or self.take_following_column()
-        self.reading.conditions.append(
+        self.add_condition(
             Condition(
                 op="between",
                 column=column,
@@ -749,7 +791,7 @@ class Reader:
         if self.negated:
             op = "not like" if contains else "!="
         value: Scalar = f"%{token.text}%" if op == "not like" else token.text
-        self.reading.conditions.append(
+        self.add_condition(
             Condition(op=op, column=column, value=value, source=f"{column.text} {token.text!r}")
         )
         self.negated = False
@@ -867,8 +909,12 @@ class Resolver:
         self.chosen: dict[tuple[int, int], Match] = {}
 
     def element(self, link: Link, *, want: str | None = None) -> SchemaElement:
-        best = link.best.score
-        candidates = [m for m in link.matches if m.score >= best - 0.1]
+        best = link.best
+        candidates = [
+            m
+            for m in link.matches
+            if m.element.kind == best.element.kind and m.score >= best.score - 0.1
+        ]
         if want is not None:
             typed = [m for m in candidates if self.kind_of(m.element) == want]
             candidates = typed or candidates
@@ -924,10 +970,9 @@ class PlanParts:
 class Planner:
     """Turns a reading into a :class:`QueryPlan`, deciding grain, grouping and joins."""
 
-    def __init__(self, reading: Reading, catalog: Catalog, linking: Linking) -> None:
+    def __init__(self, reading: Reading, graph: SchemaGraph) -> None:
         self.reading = reading
-        self.graph = SchemaGraph(catalog)
-        self.linking = linking
+        self.graph = graph
         subject = self.find_subject()
         mentioned = [self.table_of(link) for link in reading.tables]
         self.resolver = Resolver(self.graph, subject, mentioned)
@@ -956,9 +1001,8 @@ class Planner:
         yield from (link for link in reading.order if isinstance(link, Link))
         yield from (a.column for a in reading.aggregates if a.column is not None)
         yield from reading.groups
-        yield from (
-            c.column or c.value_link for c in reading.conditions if c.column or c.value_link
-        )  # type: ignore[misc]
+        for condition in reading.conditions:
+            yield from (link for link in (condition.column, condition.value_link) if link)
         if reading.counted is not None:
             yield reading.counted
 
@@ -982,6 +1026,8 @@ class Planner:
         return self.assemble()
 
     def build(self) -> None:
+        for link in self.reading.tables:
+            self.parts.need(self.table_of(link))  # "customers who have orders" joins orders
         self.add_filters()
         self.add_absent()
         if self.is_grouped():
@@ -999,7 +1045,9 @@ class Planner:
     def counted_tables(self) -> list[str]:
         """Tables whose rows are counted to rank by: 'the most orders', 'by number of loans'."""
         reading = self.reading
-        targets = [reading.superlative_target, *reading.order]
+        targets: list[Link | Aggregate | None] = [*reading.order]
+        if not reading.superlative_temporal:
+            targets.append(reading.superlative_target)
         return [
             self.table_of(t)
             for t in targets
@@ -1011,6 +1059,11 @@ class Planner:
     def add_filters(self) -> None:
         for condition in self.reading.conditions:
             predicates = self.predicates(condition)
+            if condition.any_of_previous and len(predicates) > 1:
+                raise TranslationError(
+                    f"cannot combine {condition.source!r} with 'or' (it is a range)",
+                    hint="ask two questions, or name both conditions without 'or'",
+                )
             if condition.any_of_previous and self.parts.filters:
                 previous = self.parts.filters.pop()
                 earlier = previous.any_of if isinstance(previous, AnyOf) else (previous,)
@@ -1046,25 +1099,31 @@ class Planner:
         )
 
     def only_temporal_column(self, condition: Condition) -> ColumnRef:
-        table = self.graph.table(self.parts.subject)
+        return self.date_column_of(self.parts.subject, condition.source)
+
+    def date_column_of(self, table_name: str, words: str) -> ColumnRef:
+        """The one date/time column of a table, which 'after 2023' or 'latest' must mean."""
+        table = self.graph.table(table_name)
         dates = [c for c in table.columns if column_kind(c) == "temporal"]
         if len(dates) != 1:
             names = ", ".join(c.name for c in dates) or "none"
             raise TranslationError(
-                f"could not tell which date {condition.source!r} refers to "
+                f"could not tell which date {words!r} refers to "
                 f"({table.name} has date columns: {names})",
                 hint="name the date column, e.g. 'signup date after 2023'",
             )
         self.parts.notes.append(
-            f"{condition.source!r} compares {table.name}.{dates[0].name}, its only date column"
+            f"{words!r} uses {table.name}.{dates[0].name}, its only date column"
         )
         return ColumnRef(table=table.name, column=dates[0].name)
 
     def year_predicates(self, column: ColumnRef, condition: Condition) -> list[Predicate]:
         """Years compare as date ranges, so DATE, TIMESTAMP and ISO text all work."""
         op = condition.op
-        first = int(condition.values[0] if condition.values else condition.value)  # type: ignore[arg-type]
-        last = int(condition.values[1]) if condition.values else first
+        numbers = [
+            int(v) for v in (*condition.values, condition.value) if isinstance(v, int | float)
+        ]
+        first, last = numbers[0], numbers[-1]
         start, after = f"{first}-01-01", f"{last + 1}-01-01"
         bounds: dict[str, list[tuple[str, str]]] = {
             "=": [(">=", start), ("<", after)],
@@ -1091,23 +1150,23 @@ class Planner:
     def absent_predicate(self, other: str, words: str) -> Predicate:
         """'Customers with no orders': the subject's key NOT IN the other table's reference.
 
-        The subplan drops NULL references, which would otherwise make NOT IN match nothing.
+        Through a link table ('members who attended no performance') the first step of the
+        foreign-key path is enough: a link row exists exactly when a related row does. The
+        subplan drops NULL references, which would otherwise make NOT IN match nothing.
         """
         subject = self.parts.subject
-        edge = next(
-            (e for e in self.graph.edges[subject.lower()] if e.target == other and not e.forward),
-            None,
-        )
-        if edge is None or len(edge.keys) != 1:
+        path = self.graph.paths_from(subject).get(other.lower(), [])
+        edge = path[0] if path else None
+        if edge is None or edge.forward or len(edge.keys) != 1:
             raise TranslationError(
                 f"cannot negate {words!r}: {other} does not reference {subject} by one column",
                 hint="ask about tables linked directly by a foreign key",
             )
         mine, theirs = edge.keys[0]
-        reference = ColumnRef(table=other, column=theirs)
+        reference = ColumnRef(table=edge.target, column=theirs)
         subplan = QueryPlan(
             select=(SelectItem(column=reference),),
-            from_table=other,
+            from_table=edge.target,
             filters=(Predicate(column=reference, op="is not null"),),
         )
         return Predicate(column=ColumnRef(table=subject, column=mine), op="not in", subplan=subplan)
@@ -1117,10 +1176,10 @@ class Planner:
     def add_rows(self) -> None:
         reading = self.reading
         columns = [self.ref(link) for link in reading.projections]
-        target = reading.superlative_target
-        if reading.superlative and isinstance(target, Link):
-            measure = self.ref(target, want="numeric")
-            if not reading.superlative_after_subject and not reading.projections:
+        measure = self.superlative_measure()
+        if reading.superlative and measure is not None:
+            of_a_column = _is_column_link(reading.superlative_target)
+            if of_a_column and not reading.superlative_after_subject and not reading.projections:
                 self.add_aggregate_value(reading.superlative, measure)
                 return
             columns = columns or self.display_columns(self.parts.subject)
@@ -1143,6 +1202,20 @@ class Planner:
         self.parts.distinct = reading.distinct or self.fans_out(self.parts.subject)
         if self.parts.distinct and not reading.distinct:
             self.parts.notes.append("DISTINCT because a join repeats the listed rows")
+
+    def superlative_measure(self) -> ColumnRef | None:
+        """What 'highest'/'latest' ranks by: a column, or a table's only date column."""
+        reading = self.reading
+        target = reading.superlative_target
+        if not isinstance(target, Link):
+            return None
+        if target.best.element.kind == "table":
+            if not reading.superlative_temporal:
+                return None  # 'the most orders' counts rows instead
+            measure = self.date_column_of(self.table_of(target), target.text)
+            self.parts.need(measure.table)
+            return measure
+        return self.ref(target, want="temporal" if reading.superlative_temporal else "numeric")
 
     def add_aggregate_value(self, func: str, measure: ColumnRef) -> None:
         item = SelectItem(column=measure, aggregate=func)
@@ -1249,14 +1322,14 @@ class Planner:
                 grouped.append(column)
                 shown.append(column)
         projections = [self.ref(link) for link in reading.projections]
-        grouped += projections
-        shown += projections
         measured = {item.column.table.lower() for item in measures if item.column is not None}
         if not grouped and self.subject_is_entity(measured):
             keys, label = self.entity_columns(self.parts.subject)
-            grouped, shown = keys, label
+            if projections:
+                keys = [k for k in keys if k not in label]
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
-        return grouped, shown
+            return keys + projections if projections else keys, projections or label
+        return grouped + projections, shown + projections
 
     def subject_is_entity(self, measured: set[str]) -> bool:
         """Group by the subject when what is measured lives in another table."""
@@ -1300,6 +1373,8 @@ class Planner:
             targets = [self.default_order_item()]
         descending = bool(reading.descending)
         for item in targets:
+            if self.parts.distinct and not any(item.same_expression(s) for s in self.parts.select):
+                self.parts.select.append(item)  # DISTINCT can only order by what it shows
             self.parts.order_by.append(OrderItem(item=item, descending=descending))
 
     def add_tie_breaker(self) -> None:
@@ -1414,6 +1489,10 @@ class Planner:
         )
 
 
+def _is_column_link(target: Link | Aggregate | None) -> bool:
+    return isinstance(target, Link) and target.best.element.kind == "column"
+
+
 def _element(ref: ColumnRef) -> SchemaElement:
     return SchemaElement(kind="column", table=ref.table, column=ref.column)
 
@@ -1509,8 +1588,14 @@ class EmbeddedTranslator:
         graph = SchemaGraph(scoped)
         reading = Reader(units, linking.tokens, graph.kind_of).read()
         check_placed(reading, linking, scoped)
-        planner = Planner(reading, scoped, linking)
-        plan = planner.plan()
+        planner = Planner(reading, graph)
+        try:
+            plan = planner.plan()
+        except pydantic.ValidationError as exc:  # a rule combination the plan model rejects
+            raise TranslationError(
+                f"could not build a consistent query: {exc.errors()[0]['msg']}",
+                hint="rephrase the question; `sqlsynth explain` shows how it was read",
+            ) from exc
         explanation = (
             *explain_units(units, planner.resolver.chosen),
             *reading.notes,

@@ -309,12 +309,15 @@ def _column_forms(table: Table, column: Column) -> Iterator[tuple[str, ...]]:
 
 
 _index_cache: dict[str, _SchemaIndex] = {}
+_INDEX_CACHE_SIZE = 32
 
 
 def schema_index(catalog: Catalog) -> _SchemaIndex:
     """The lookup tables for ``catalog``, cached by its hash (schemas rarely change)."""
     key = catalog.catalog_hash
     if key not in _index_cache:
+        if len(_index_cache) >= _INDEX_CACHE_SIZE:
+            del _index_cache[next(iter(_index_cache))]  # the oldest schema
         _index_cache[key] = _build_index(catalog)
     return _index_cache[key]
 
@@ -424,8 +427,8 @@ def _ngrams(tokens: tuple[Token, ...]) -> Iterator[tuple[int, int]]:
             continue
         for end in range(start + 1, min(start + MAX_NGRAM, len(tokens)) + 1):
             run = tokens[start:end]
-            if any(t.kind != "word" for t in run):
-                break
+            if any(t.kind == "quoted" for t in run):
+                break  # numbers may continue a name ("line 1"), quoted strings may not
             if not run[-1].stop:
                 yield start, end
 
@@ -447,8 +450,8 @@ def _matches_for(run: tuple[Token, ...], index: _SchemaIndex) -> list[Match]:
         offer(element, SCORES["lemma"], "lemma")
     for element in index.value_lemma.get(stem, ()):
         offer(element, SCORES["lemma"], "lemma")
-    has_inner_stop = any(t.stop for t in run)
-    if not found and not has_inner_stop and run[0].kind == "word":
+    exact_only = any(t.stop or t.kind == "number" for t in run)
+    if not found and not exact_only and run[0].kind == "word":
         _offer_loose(stem, run, index, offer)
     if run[0].kind == "quoted" and not found:
         _offer_fuzzy(stem, index.value_choices, index.value_lemma, VALUE_FUZZY_CUTOFF, offer)
