@@ -23,10 +23,9 @@ import sqlglot
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlsynth.validate import validate_sql  # noqa: E402
-
 from sqlsynth.spec import load_specs  # noqa: E402
 from sqlsynth.translate import get_translator  # noqa: E402
+from sqlsynth.validate import validate_sql  # noqa: E402
 from sqlsynth.warehouse import connect  # noqa: E402
 from tests.conftest import build_shop_warehouse  # noqa: E402
 
