@@ -31,7 +31,7 @@ from filelock import FileLock, Timeout
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_serializer
 from pydantic import ValidationError as PydanticValidationError
 
-from sqlsynth.errors import AuditError
+from sqlsynth.errors import AuditError, describe_invalid
 
 AuditEvent = Literal["generate", "approve", "run", "check", "validate"]
 
@@ -328,9 +328,7 @@ def _parse_line(raw: bytes) -> tuple[AuditRecord, str]:
     try:
         record = AuditRecord.model_validate_json(raw)
     except PydanticValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "record"
-        raise _BadLine(f"is not an audit record ({where}: {error['msg']})") from None
+        raise _BadLine(f"is not an audit record ({describe_invalid(exc)})") from None
     return record, _content_hash(stored)
 
 

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
-from sqlsynth.errors import CatalogError
+from sqlsynth.errors import CatalogError, describe_invalid
 
 
 class Column(BaseModel):
@@ -116,10 +116,8 @@ def load_catalog_file(path: Path) -> Catalog:
     try:
         return Catalog.model_validate(raw)
     except PydanticValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
         raise CatalogError(
-            f"{path}: {where}: {first['msg']}",
+            f"{path}: {describe_invalid(exc)}",
             hint="a catalog file has `dialect` and `tables: [{name, columns: [{name, type}]}]`",
         ) from exc
 

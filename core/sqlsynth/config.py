@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from sqlsynth.errors import ConfigError
+from sqlsynth.errors import ConfigError, describe_invalid
 
 CONFIG_FILE = "sqlsynth.toml"
 
@@ -118,10 +118,8 @@ def load_project(start: Path | None = None) -> Project:
     try:
         settings = Settings(**values)
     except PydanticValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"])
         raise ConfigError(
-            f"{root / CONFIG_FILE}: {field}: {error['msg']}",
+            f"{root / CONFIG_FILE}: {describe_invalid(exc)}",
             hint="see README 'Configuration' for the settings sqlsynth knows",
         ) from exc
     return Project(root, settings)

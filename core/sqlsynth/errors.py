@@ -6,6 +6,8 @@ can print exactly one line and the integrations can surface the same text.
 
 from __future__ import annotations
 
+from pydantic import ValidationError as PydanticValidationError
+
 
 class SqlsynthError(Exception):
     """Base class: a problem the user can fix; never a bug in sqlsynth."""
@@ -57,3 +59,10 @@ class StaleModelError(SqlsynthError):
 
 class AuditError(SqlsynthError):
     """The audit log could not be written, or its hash chain does not verify."""
+
+
+def describe_invalid(exc: PydanticValidationError) -> str:
+    """``field.path: message`` of the first problem pydantic found, for one-line errors."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"])
+    return f"{field}: {error['msg']}" if field else str(error["msg"])

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from sqlsynth.errors import SpecError
+from sqlsynth.errors import SpecError, describe_invalid
 
 SPEC_SUFFIXES = (".yml", ".yaml")
 
@@ -98,11 +98,9 @@ def load_spec_file(path: Path) -> list[NLSpec]:
         try:
             specs.append(NLSpec.model_validate(item))
         except PydanticValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(p) for p in error["loc"]) or "spec"
             prefix = f"{location}." if location else ""
             raise SpecError(
-                f"{path}: {prefix}{field}: {error['msg']}",
+                f"{path}: {prefix}{describe_invalid(exc)}",
                 hint="a spec needs `name` (an identifier) and `prompt`; see README 'Specs'",
             ) from exc
     return specs
