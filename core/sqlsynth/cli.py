@@ -6,10 +6,8 @@ spec, catalog file, usage) or 1 for a failed check; tracebacks are for bugs only
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +166,9 @@ def approve(
         raise click.UsageError("name the specs to approve, or pass --all")
     project = _project(ctx)
     specs = _selected_specs(project, names)
-    who = reviewer or os.environ.get("SQLSYNTH_ACTOR") or getpass.getuser()
+    from sqlsynth.audit import current_actor
+
+    who = reviewer or current_actor()
     catalog = pipeline.project_catalog(project)
     for status in pipeline.approve(project, specs, reviewer=who, catalog=catalog):
         click.echo(f"approved {status.name}: {status.message}")
