@@ -209,9 +209,9 @@ SHOP_QUESTIONS = {
         "SELECT category, avg(price) AS a FROM products GROUP BY category ORDER BY a DESC"
     ),
     "Top 5 customers by total amount of completed orders": (
-        "SELECT c.name, sum(o.amount) AS total FROM customers c JOIN orders o USING (customer_id) "
+        "SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
         "WHERE o.status = 'completed' GROUP BY c.customer_id, c.name "
-        "ORDER BY total DESC, c.name LIMIT 5"
+        "ORDER BY sum(o.amount) DESC LIMIT 5"
     ),
     "How many orders have status 'shipped'?": (
         "SELECT count(*) FROM orders WHERE status = 'shipped'"
@@ -226,7 +226,7 @@ SHOP_QUESTIONS = {
         "SELECT min(price) FROM products WHERE category = 'lighting'"
     ),
     "Which product has the highest price?": (
-        "SELECT name, price FROM products ORDER BY price DESC, name LIMIT 1"
+        "SELECT name FROM products ORDER BY price DESC LIMIT 1"
     ),
     "Names of customers sorted by signup date in descending order": (
         "SELECT name FROM customers ORDER BY signup_date DESC"
@@ -240,8 +240,8 @@ SHOP_QUESTIONS = {
         "USING (product_id) GROUP BY p.category"
     ),
     "Which customer has the most orders?": (
-        "SELECT c.name, count(*) AS n FROM customers c JOIN orders o USING (customer_id) "
-        "GROUP BY c.customer_id, c.name ORDER BY n DESC, c.name LIMIT 1"
+        "SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
+        "GROUP BY c.customer_id, c.name ORDER BY count(*) DESC LIMIT 1"
     ),
     "Customers with at least 5 orders": (
         "SELECT c.name FROM customers c JOIN orders o USING (customer_id) "
@@ -259,11 +259,6 @@ SHOP_QUESTIONS = {
     "How many different countries do customers come from?": (
         "SELECT count(DISTINCT country) FROM customers"
     ),
-    "Number of customers per product category": (
-        "SELECT p.category, count(DISTINCT c.customer_id) FROM customers c "
-        "JOIN orders o USING (customer_id) JOIN order_items i USING (order_id) "
-        "JOIN products p USING (product_id) GROUP BY p.category"
-    ),
     "Total revenue of orders per status": (
         "SELECT status, sum(amount) FROM orders GROUP BY status"
     ),
@@ -274,9 +269,7 @@ SHOP_QUESTIONS = {
         "SELECT name FROM customers ORDER BY country, name"
     ),
     "What is the latest order date?": "SELECT max(order_date) FROM orders",
-    "Who is the newest customer?": (
-        "SELECT name, signup_date FROM customers ORDER BY signup_date DESC, name LIMIT 1"
-    ),
+    "Who is the newest customer?": ("SELECT name FROM customers ORDER BY signup_date DESC LIMIT 1"),
 }
 
 LIBRARY_QUESTIONS = {
@@ -286,8 +279,8 @@ LIBRARY_QUESTIONS = {
         "SELECT genre, avg(page_count) FROM books GROUP BY genre"
     ),
     "Which author wrote the most books?": (
-        "SELECT a.full_name, count(*) AS n FROM authors a JOIN books b USING (author_id) "
-        "GROUP BY a.author_id, a.full_name ORDER BY n DESC, a.full_name LIMIT 1"
+        "SELECT a.full_name FROM authors a JOIN books b USING (author_id) "
+        "GROUP BY a.author_id, a.full_name ORDER BY count(*) DESC LIMIT 1"
     ),
     "List the titles of books published after 2000": (
         "SELECT title FROM books WHERE published_year > 2000"
@@ -303,11 +296,11 @@ LIBRARY_QUESTIONS = {
         "SELECT title FROM books WHERE book_id NOT IN (SELECT book_id FROM loans)"
     ),
     "Top 3 members by number of loans": (
-        "SELECT m.member_name, count(*) AS n FROM members m JOIN loans l USING (member_id) "
-        "GROUP BY m.member_id, m.member_name ORDER BY n DESC, m.member_name LIMIT 3"
+        "SELECT m.member_name FROM members m JOIN loans l USING (member_id) "
+        "GROUP BY m.member_id, m.member_name ORDER BY count(*) DESC LIMIT 3"
     ),
     "Which book has the highest page count?": (
-        "SELECT title, page_count FROM books ORDER BY page_count DESC, title LIMIT 1"
+        "SELECT title FROM books ORDER BY page_count DESC LIMIT 1"
     ),
     "Loans that are not returned": "SELECT * FROM loans WHERE NOT returned",
     "Authors born before 1950": "SELECT * FROM authors WHERE birth_year < 1950",
@@ -322,6 +315,16 @@ LIBRARY_QUESTIONS = {
         "SELECT count(*) FROM loans WHERE year(loaned_on) = 2024"
     ),
     "Books with more than 400 pages": "SELECT * FROM books WHERE page_count > 400",
+    "What are the minimum and maximum page count of books?": (
+        "SELECT min(page_count), max(page_count) FROM books"
+    ),
+    "Average page count of books written by Italian authors": (
+        "SELECT avg(b.page_count) FROM books b JOIN authors a USING (author_id) "
+        "WHERE a.nationality = 'Italian'"
+    ),
+    "List the ids of books with more than 400 pages": (
+        "SELECT book_id FROM books WHERE page_count > 400"
+    ),
     "Members who never borrowed any book": (
         "SELECT * FROM members WHERE member_id NOT IN (SELECT member_id FROM loans)"
     ),
@@ -386,6 +389,22 @@ def test_sum_over_a_join_that_repeats_rows_is_refused(
 ) -> None:
     with pytest.raises(TranslationError, match="more than once"):
         translate("Total amount of orders per product category", shop[1])
+
+
+def test_join_through_a_table_no_word_names_is_refused(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="would go through"):
+        translate("Number of customers per product category", shop[1])
+
+
+def test_ranking_measure_orders_the_rows_without_being_shown(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    draft = translate("Which author wrote the most books?", library[1])
+    assert draft.plan is not None
+    assert [item.column.column for item in draft.plan.select if item.column] == ["full_name"]
+    assert draft.plan.order_by[0].item.aggregate == "count"
 
 
 def test_sources_restrict_the_tables_it_may_use(

@@ -7,14 +7,19 @@ The steps, each a small function or class below:
 3. **cue**: find the English phrases that shape a query ("how many", "per", "top 5",
    "above", "highest first", "not");
 4. **read** cues and links left to right into a :class:`Reading`: what is counted,
-   aggregated, grouped, filtered, ordered and limited;
+   aggregated, grouped, filtered, ordered and limited; then apply ``READING_RULES``, which
+   look at the whole question (a column word after "how many" describes what is counted; a
+   table noun that is also a column of a table already needed names that column);
 5. **resolve** each link to one element (columns of the question's tables first, then the
    nearest by foreign keys) and find the join tree over the foreign-key graph;
-6. **plan** and compile with :func:`sqlsynth.plan.compile_plan`.
+6. **plan** and compile with :func:`sqlsynth.plan.compile_plan`. The plan shows what the
+   question asks for: a measure it only ranks or orders by ("the most orders") orders the
+   rows without being shown, and DISTINCT appears only when the question says so.
 
 Every rule is about English or relational structure (keys, types), never about particular
 names, so it carries over to schemas it has never seen. When a word that matters cannot be
-placed, it raises :class:`TranslationError` naming the word and the nearest schema elements.
+placed, or a join would have to go through a table no word needs (a guessed path), it
+raises :class:`TranslationError` naming the words and the nearest schema elements.
 """
 
 from __future__ import annotations
@@ -231,8 +236,12 @@ _NEEDS_OBJECT: frozenset[str] = frozenset(
 _AGGREGATE_FUNCTIONS: dict[str, AggregateFunction] = {f: f for f in get_args(AggregateFunction)}
 _COMPARISON_OPS: dict[str, Comparison] = {op: op for op in get_args(Comparison)}
 _POSSESSION = frozenset({"with", "have", "has", "had", "having", "own", "owns"})
-_LINKING_VERBS = frozenset({"is", "are", "was", "were", "be", "being", "equal", "equals", "to"})
+_LINKING_VERBS = frozenset(
+    {"is", "are", "was", "were", "be", "being", "equal", "equals", "to", "as", "named", "called"}
+    | {"of", "with", "has", "have", "had"}
+)
 """Words that may stand between a column and its value: 'status is shipped'."""
+_WEAK_LINKS = frozenset({"of", "with", "has", "have", "had"})
 
 
 # --- step 1: scope ------------------------------------------------------------------------
@@ -390,6 +399,7 @@ class Reading:
     having: list[tuple[Comparison, Scalar, Link]] = field(default_factory=list)
     absent: list[tuple[str, str]] = field(default_factory=list)
     distinct: bool = False
+    count_at: int | None = None
     unplaced: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -423,6 +433,7 @@ class Reader:
         self.current: Unit | None = None
         self.superlative_waiting = False
         self.order_waiting = False
+        self.stacked: list[AggregateFunction] = []
         self.last_unit: Unit | None = None
         self.position = 0
 
@@ -461,9 +472,17 @@ class Reader:
         if self.pending == "aggregate" and self.pending_arg == "sum":
             self.pending = ""  # "total number of": the number is the aggregate
         self.reading.count = True
+        if self.reading.count_at is None:
+            self.reading.count_at = cue.start
         self.set_pending("count")
 
     def cue_aggregate(self, cue: Cue) -> None:
+        if self.pending == "aggregate" and self.pending_arg != cue.arg:
+            # "the minimum and maximum price": both apply to the column that follows
+            self.stacked.append(_AGGREGATE_FUNCTIONS[self.pending_arg])
+            self.pending_arg = cue.arg
+            return
+        self.stacked = []
         self.superlative_waiting = self.pending == "superlative"  # "highest average price"
         self.order_waiting = self.pending == "order"  # "by total amount"
         self.set_pending("aggregate", cue.arg)
@@ -481,6 +500,8 @@ class Reader:
         self.set_pending("group")
 
     def cue_by(self, cue: Cue) -> None:
+        if cue.start > 0 and _is_participle(self.tokens[cue.start - 1]):
+            return  # "requested by entrepreneurs", "written by": the agent, not a grouping
         ordering = self.reading.ranking or self.reading.superlative is not None
         self.set_pending("order" if ordering else "group")
 
@@ -623,6 +644,9 @@ class Reader:
         if pending == "count":
             reading.counted = link
         elif pending == "aggregate":
+            for func in self.stacked:
+                reading.aggregates.append(Aggregate(func, link))
+            self.stacked = []
             aggregate = Aggregate(_AGGREGATE_FUNCTIONS[self.pending_arg], link)
             reading.aggregates.append(aggregate)
             if self.superlative_waiting:
@@ -693,6 +717,14 @@ class Reader:
         gap = self.tokens[column.end : self.units[before + 1].start]
         if not all(t.norm in _LINKING_VERBS for t in gap):
             return None
+        following = self.peek()
+        if (
+            any(t.norm in _WEAK_LINKS for t in gap)
+            and following is not None
+            and following.link is not None
+            and following.link.best.element.kind == "table"
+        ):
+            return None  # 'genre of poetry books': the value describes the books
         if link is not None and not _same_column(column, link):
             return None
         if self.reading.projections and self.reading.projections[-1] is column:
@@ -733,7 +765,18 @@ class Reader:
         counts_rows = self.pending == "compare" or (
             token.index > 0 and self.tokens[token.index - 1].norm in _POSSESSION
         )
-        if following is not None and following.link and following.link.best.element.kind == "table":
+        after_column = (
+            self.last_unit is not None
+            and self.last_unit.link is not None
+            and self.last_unit.link.best.element.kind == "column"
+            and self.last_unit.end == token.index
+        )
+        if (
+            following is not None
+            and following.link
+            and following.link.best.element.kind == "table"
+            and not (after_column and not counts_rows)
+        ):
             if not counts_rows:
                 self.reading.limit = int(number)  # "three cities": how many rows to show
                 self.reading.notes.append(f"{token.text!r} limits the result")
@@ -798,6 +841,21 @@ class Reader:
         self.set_pending("")
 
 
+_PARTICIPLE_TEXT = """
+    made written sold held taken given built run won done known shown seen drawn taught led
+    paid bought owned driven grown chosen spoken stolen worn born borne hit kept found sent
+    brought caught thought told left lost meant put read set spent struck understood
+"""
+_IRREGULAR_PARTICIPLES = frozenset(_PARTICIPLE_TEXT.split())
+
+
+def _is_participle(token: Token) -> bool:
+    """A past participle before 'by' makes it the passive agent ('directed by')."""
+    return token.kind == "word" and (
+        (token.norm.endswith("ed") and len(token.norm) > 4) or token.norm in _IRREGULAR_PARTICIPLES
+    )
+
+
 def _description_only(link: Link) -> bool:
     return link.best.how == "description"
 
@@ -814,6 +872,68 @@ def _value_text(link: Link) -> str:
 
 def _is_year(number: float) -> bool:
     return float(number).is_integer() and int(number) in _YEAR_RANGE
+
+
+# --- reading rules: what the words mean given the whole question ----------------------
+
+
+def drop_context_after_count(reading: Reading) -> Reading:
+    """'How many customers does Steve support?': after a count with no grouping, a column
+    word describes the counted rows; it is not an output."""
+    if reading.count and reading.count_at is not None and not reading.groups:
+        kept = [link for link in reading.projections if link.start < reading.count_at]
+        dropped = [link for link in reading.projections if link.start >= reading.count_at]
+        for link in dropped:
+            reading.notes.append(f"{link.text!r} describes what is counted (not shown)")
+        reading.projections = kept
+    return reading
+
+
+def columns_for_table_nouns(reading: Reading) -> Reading:
+    """'players from UCLA': when the table a noun names holds nothing else the question
+    needs, but a table that does has a column of that name, the noun is that column."""
+    needed = {
+        link.best.element.table
+        for link in (
+            *reading.projections,
+            *(c.value_link or c.column for c in reading.conditions),
+            *(a.column for a in reading.aggregates),
+        )
+        if link is not None
+    }
+    if not needed:
+        return reading
+    for link in list(reading.tables):
+        if link.best.element.table in needed or link is reading.counted:
+            continue
+        if any(link is g for g in reading.groups) or link is reading.superlative_target:
+            continue
+        if any(link is h[2] for h in reading.having) or any(link is o for o in reading.order):
+            continue
+        column = next(
+            (
+                m
+                for m in link.matches
+                if m.element.kind == "column"
+                and m.element.table in needed
+                and m.score >= link.score - 0.05
+            ),
+            None,
+        )
+        if column is None:
+            continue
+        reading.tables = [t for t in reading.tables if t is not link]
+        as_column = link.model_copy(update={"matches": (column,)})
+        if not reading.count:
+            reading.projections.insert(0, as_column)
+        reading.notes.append(
+            f"{link.text!r} names the column {column.element.table}."
+            f"{column.element.column} of a table the question already needs"
+        )
+    return reading
+
+
+READING_RULES = (drop_context_after_count, columns_for_table_nouns)
 
 
 # --- step 5: resolution and joins ---------------------------------------------------------
@@ -918,9 +1038,16 @@ class Resolver:
         if want is not None:
             typed = [m for m in candidates if self.kind_of(m.element) == want]
             candidates = typed or candidates
+        if link.text.lower() in ("id", "ids") and best.element.kind == "column":
+            keys = [m for m in link.matches if self.is_key(m.element)]
+            candidates = keys or candidates  # 'the ids of orders': their primary key
         chosen = min(candidates, key=lambda m: self.rank(m.element, m.score))
         self.chosen[(link.start, link.end)] = chosen
         return chosen.element
+
+    def is_key(self, element: SchemaElement) -> bool:
+        table = self.graph.table(element.table)
+        return [c.lower() for c in table.primary_key] == [(element.column or "").lower()]
 
     def rank(self, element: SchemaElement, score: float) -> tuple[int, int, float]:
         table = element.table.lower()
@@ -1036,7 +1163,6 @@ class Planner:
             self.add_rows()
         self.add_order()
         self.parts.limit = self.reading.limit if self.parts.limit is None else self.parts.limit
-        self.add_tie_breaker()
 
     def is_grouped(self) -> bool:
         reading = self.reading
@@ -1183,8 +1309,6 @@ class Planner:
                 self.add_aggregate_value(reading.superlative, measure)
                 return
             columns = columns or self.display_columns(self.parts.subject)
-            if measure not in columns:
-                columns.append(measure)
             self.parts.order_by.append(
                 OrderItem(item=SelectItem(column=measure), descending=reading.superlative == "max")
             )
@@ -1199,9 +1323,7 @@ class Planner:
                 f"no columns named: listing every column of {self.parts.subject}"
             )
         self.parts.select = [SelectItem(column=c) for c in _unique(columns)]
-        self.parts.distinct = reading.distinct or self.fans_out(self.parts.subject)
-        if self.parts.distinct and not reading.distinct:
-            self.parts.notes.append("DISTINCT because a join repeats the listed rows")
+        self.parts.distinct = reading.distinct
 
     def superlative_measure(self) -> ColumnRef | None:
         """What 'highest'/'latest' ranks by: a column, or a table's only date column."""
@@ -1242,7 +1364,9 @@ class Planner:
         measures = self.measure_items()
         group_columns, shown = self.group_columns(measures)
         self.parts.group_by = _unique(group_columns)
-        self.parts.select = [SelectItem(column=c) for c in _unique(shown)] + measures
+        columns = [SelectItem(column=c) for c in _unique(shown)]
+        visible = [m for m in measures if not self.ranks_only(m)]
+        self.parts.select = columns + visible if columns or visible else measures
         for op, value, link in reading.having:
             item = self.count_item(self.table_of(link))
             self.parts.having.append(Having(item=item, op=op, value=value))
@@ -1250,6 +1374,18 @@ class Planner:
                 f"HAVING {item.aggregate}(...) {op} {value} over {self.table_of(link)}"
             )
         self.add_superlative_order(measures)
+
+    def ranks_only(self, item: SelectItem) -> bool:
+        """A measure the question ranks or orders by without asking to see it.
+
+        'Which customer has the most orders?' asks for the customer; the count orders them.
+        """
+        reading = self.reading
+        if reading.count and item.same_expression(self.counted_item()):
+            return False
+        asked = [a for a in reading.aggregates if a is not reading.superlative_target]
+        asked = [a for a in asked if not any(a is o for o in reading.order)]
+        return not any(item.same_expression(self.aggregate_item(a)) for a in asked)
 
     def measure_items(self) -> list[SelectItem]:
         reading = self.reading
@@ -1377,20 +1513,10 @@ class Planner:
                 self.parts.select.append(item)  # DISTINCT can only order by what it shows
             self.parts.order_by.append(OrderItem(item=item, descending=descending))
 
-    def add_tie_breaker(self) -> None:
-        """With a LIMIT, order ties by the first shown column, so runs return the same rows."""
-        if self.parts.limit is None or not self.parts.order_by:
-            return
-        ordered = [o.item for o in self.parts.order_by]
-        for item in self.parts.select:
-            if item.aggregate is None and not any(item.same_expression(o) for o in ordered):
-                self.parts.order_by.append(OrderItem(item=item))
-                return
-
     def order_item(self, target: Link | Aggregate) -> SelectItem:
         if isinstance(target, Aggregate):
             item = self.aggregate_item(target)
-            if not any(item.same_expression(s) for s in self.parts.select):
+            if self.parts.distinct and not any(item.same_expression(s) for s in self.parts.select):
                 self.parts.select.append(item)
             return item
         if target.best.element.kind == "table":
@@ -1443,6 +1569,7 @@ class Planner:
             for edge in path:
                 if edge.target.lower() in joined:
                     continue
+                self.check_bridge(edge.target)
                 keys = tuple(
                     JoinKey(
                         left=ColumnRef(table=edge.target, column=theirs),
@@ -1458,6 +1585,22 @@ class Planner:
                     + " (shortest foreign-key path)"
                 )
         return joins
+
+    def check_bridge(self, table_name: str) -> None:
+        """Refuse to guess a join path through a table that no word of the question needs,
+        unless it only links others (every column a key): such paths are usually wrong."""
+        if table_name.lower() in (t.lower() for t in self.parts.tables):
+            return
+        table = self.graph.table(table_name)
+        keys = {c.lower() for c in table.primary_key}
+        keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        if all(c.name.lower() in keys for c in table.columns):
+            return
+        raise TranslationError(
+            f"joining {', '.join(self.parts.tables)} would go through {table.name}, "
+            "which the question does not mention",
+            hint=f"name how they relate, e.g. mention {table.name}",
+        )
 
     def check_fan_out(self) -> None:
         """Refuse sums and averages that a one-to-many join would count more than once."""
@@ -1587,6 +1730,8 @@ class EmbeddedTranslator:
         units = build_units(linking, find_cues(linking.tokens))
         graph = SchemaGraph(scoped)
         reading = Reader(units, linking.tokens, graph.kind_of).read()
+        for rule in READING_RULES:
+            reading = rule(reading)
         check_placed(reading, linking, scoped)
         planner = Planner(reading, graph)
         try:

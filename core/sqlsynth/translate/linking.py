@@ -66,6 +66,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 """Function words and request verbs: never the start or end of a linked run."""
 
 _IRREGULAR_PLURALS = {
+    "ids": "id",
     "people": "person",
     "children": "child",
     "men": "man",
@@ -130,7 +131,7 @@ def singular(word: str) -> str:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
         return word[:-2]
-    if word.endswith("uses") and word[-5] not in "aeiour":
+    if word.endswith("uses") and len(word) > 4 and word[-5] not in "aeiour":
         return word[:-2]
     if word.endswith(("ss", "us", "is", "ous", "ics")):
         return word
@@ -139,8 +140,23 @@ def singular(word: str) -> str:
     return word
 
 
-_WORD_FAMILIES = {"born": "birth", "died": "death", "dead": "death", "sold": "sale"}
-"""Irregular English forms whose family member is what schemas name (birth_year)."""
+_WORD_FAMILIES = {
+    "born": "birth",
+    "died": "death",
+    "dead": "death",
+    "sold": "sale",
+    "num": "number",
+    "qty": "quantity",
+    "amt": "amount",
+    "dept": "department",
+    "addr": "address",
+    "descr": "description",
+    "fname": "first name",
+    "lname": "last name",
+    "dob": "date of birth",
+}
+"""Irregular English forms whose family member is what schemas name (birth_year), and
+abbreviations schemas use for common words (num_of_shops, dept_name, lname)."""
 
 
 def lemma(word: str) -> str:
@@ -497,6 +513,14 @@ def _match_order(match: Match) -> tuple[float, int, str, str, str]:
     )
 
 
+def _link_order(link: Link) -> tuple[float, int, int]:
+    """Surer links first; a longer run wins over a slightly surer shorter one inside it
+    ('publication dates' the column over 'publication' the table)."""
+    length = link.end - link.start
+    bonus = 0.15 * (length - 1) if link.best.how in ("exact", "lemma") else 0.0
+    return (-(link.score + bonus), -length, link.start)
+
+
 def link_question(question: str, catalog: Catalog) -> Linking:
     """Link the words of ``question`` to ``catalog``: best runs first, never overlapping.
 
@@ -514,7 +538,7 @@ def link_question(question: str, catalog: Catalog) -> Linking:
         if matches:
             text = " ".join(t.text for t in run)
             candidates.append(Link(start=start, end=end, text=text, matches=tuple(matches)))
-    candidates.sort(key=lambda link: (-link.score, -(link.end - link.start), link.start))
+    candidates.sort(key=_link_order)
     chosen: list[Link] = []
     taken: set[int] = set()
     for link in candidates:

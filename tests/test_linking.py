@@ -1,0 +1,44 @@
+"""Schema linking: word forms, abbreviations and which run of words wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqlsynth.catalog import Catalog, Column, Table
+from sqlsynth.translate.linking import lemma, link_question, singular
+
+PUBLISHING = Catalog(
+    dialect="sqlite",
+    tables=(
+        Table(
+            name="publication",
+            columns=(
+                Column(name="Publication_ID", type="INTEGER"),
+                Column(name="Publication_Date", type="TEXT"),
+                Column(name="Num_of_Copies", type="INTEGER"),
+            ),
+            primary_key=("Publication_ID",),
+        ),
+    ),
+)
+
+
+def test_short_plural_of_id_is_singular() -> None:
+    assert singular("ids") == "id"
+
+
+@pytest.mark.parametrize(("word", "expected"), [("num", "number"), ("qty", "quantity")])
+def test_schema_abbreviations_read_as_their_words(word: str, expected: str) -> None:
+    assert lemma(word) == expected
+
+
+def test_a_longer_run_wins_over_a_slightly_surer_word_inside_it() -> None:
+    linking = link_question("How many distinct publication dates are there?", PUBLISHING)
+    found = {link.text: link.best.element.label for link in linking.links}
+    assert found == {"publication dates": "column publication.Publication_Date"}
+
+
+def test_abbreviated_column_links_to_the_spelled_out_words() -> None:
+    linking = link_question("average number of copies", PUBLISHING)
+    labels = [link.best.element.label for link in linking.links]
+    assert "column publication.Num_of_Copies" in labels
