@@ -248,7 +248,7 @@ SHOP_QUESTIONS = {
         "GROUP BY c.customer_id, c.name HAVING count(*) >= 5"
     ),
     "Which customers have no orders?": (
-        "SELECT * FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM orders)"
+        "SELECT name FROM customers WHERE customer_id NOT IN (SELECT customer_id FROM orders)"
     ),
     "Orders that are not cancelled with amount below 50": (
         "SELECT * FROM orders WHERE status <> 'cancelled' AND amount < 50"
@@ -499,3 +499,81 @@ def test_linking_scores_exact_above_lemma_above_fuzzy(
 )
 def test_singular(plural: str, expected: str) -> None:
     assert singular(plural) == expected
+
+
+FESTIVAL = """
+CREATE TABLE bands (
+    band_id INTEGER PRIMARY KEY,
+    genre VARCHAR,
+    band_name VARCHAR,
+    contact_phone VARCHAR
+);
+CREATE TABLE awards (
+    award_id INTEGER PRIMARY KEY,
+    band_id INTEGER REFERENCES bands (band_id),
+    prize VARCHAR,
+    note VARCHAR
+);
+INSERT INTO bands VALUES
+    (1, 'Jazz', 'Blue Notes', '555-1'),
+    (2, 'Rock', 'Stone Age', '555-2'),
+    (3, 'Jazz', 'Swing Kids', '555-3');
+INSERT INTO awards VALUES
+    (10, 1, 'Golden Mic', 'Name'),
+    (11, 1, 'Silver Drum', 'Other'),
+    (12, 2, 'Golden Mic', 'Other'),
+    (13, 3, 'Silver Drum', 'Name');
+"""
+
+
+@pytest.fixture(scope="module")
+def festival() -> Iterator[tuple[duckdb.DuckDBPyConnection, Catalog]]:
+    yield from _database(FESTIVAL)
+
+
+def test_question_naming_no_column_shows_the_column_called_name(
+    festival: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = festival
+    draft = translate("Which bands play Jazz?", catalog)
+    assert_same_rows(con, draft, "SELECT band_name FROM bands WHERE genre = 'Jazz'")
+
+
+def test_all_the_information_about_shows_every_column(
+    festival: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = festival
+    draft = translate("Show all the information about bands playing Rock.", catalog)
+    assert_same_rows(con, draft, "SELECT * FROM bands WHERE genre = 'Rock'")
+
+
+def test_lower_case_schema_word_is_not_a_capitalised_sample_value(
+    festival: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = festival
+    draft = translate("What are the names of all bands?", catalog)
+    assert_same_rows(con, draft, "SELECT band_name FROM bands")
+
+
+def test_both_values_of_one_column_intersect_the_rows_related_to_each(
+    festival: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = festival
+    draft = translate("Which bands won both the Golden Mic and the Silver Drum prize?", catalog)
+    assert "INTERSECT" in draft.sql
+    assert rows(con, draft.sql) == [("Blue Notes",)]
+
+
+def test_or_across_two_tables_is_refused(
+    festival: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="'or' across tables"):
+        translate("Bands whose genre is Rock or whose prize is Silver Drum", festival[1])
+
+
+def test_phone_number_of_names_a_column_not_a_count(
+    festival: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = festival
+    draft = translate("What is the contact phone number of bands playing Rock?", catalog)
+    assert_same_rows(con, draft, "SELECT contact_phone FROM bands WHERE genre = 'Rock'")

@@ -520,7 +520,10 @@ def _build(plan: QueryPlan | None) -> exp.Query:
 def compile_plan(plan: QueryPlan, dialect: str, *, pretty: bool = True) -> str:
     """The SQL for ``plan`` in ``dialect`` (any sqlglot dialect); same plan, same bytes.
 
-    Ordering puts NULLs last in every dialect, so a "top N" means the same everywhere.
+    Ordering puts NULLs last in every dialect, on purpose rather than each dialect's default
+    (PostgreSQL and Snowflake sort NULLs as largest, SQLite, DuckDB ≤ 0.7 and BigQuery as
+    smallest): a missing value is never "the lowest" or "the highest", and one plan returns
+    the same rows on every engine, so a reviewed "top N" keeps its meaning when it moves.
 
     >>> plan = QueryPlan(
     ...     select=(SelectItem(column=ColumnRef(table="products", column="category")),

@@ -466,17 +466,39 @@ def _matches_for(run: tuple[Token, ...], index: _SchemaIndex) -> list[Match]:
         offer(element, SCORES["lemma"], "lemma")
     for element in index.value_lemma.get(stem, ()):
         offer(element, SCORES["lemma"], "lemma")
+    schema_word = _schema_word_in_lower_case(run, stem, index)
+    if schema_word:
+        for element in [e for e in found if e.kind == "value" and not _lower_case_value(e)]:
+            del found[element]
     exact_only = any(t.stop or t.kind == "number" for t in run)
     if not found and not exact_only and run[0].kind == "word":
-        _offer_loose(stem, run, index, offer)
+        _offer_loose(stem, run, index, offer, values=not schema_word)
     if run[0].kind == "quoted" and not found:
         _offer_fuzzy(stem, index.value_choices, index.value_lemma, VALUE_FUZZY_CUTOFF, offer)
     return sorted(found.values(), key=_match_order)
 
 
-def _offer_loose(stem: str, run: tuple[Token, ...], index: _SchemaIndex, offer: _Offer) -> None:
+def _schema_word_in_lower_case(run: tuple[Token, ...], stem: str, index: _SchemaIndex) -> bool:
+    """'the names of documents', 'problems reported by': a lower-case word that is part of
+    the schema's own names is that name, not a capitalised sample value ('Name', 'Reported')."""
+    return (
+        len(run) == 1
+        and run[0].kind == "word"
+        and run[0].text.islower()
+        and (stem in index.lemma or stem in index.partial)
+    )
+
+
+def _lower_case_value(element: SchemaElement) -> bool:
+    return (element.value or "").islower()
+
+
+def _offer_loose(
+    stem: str, run: tuple[Token, ...], index: _SchemaIndex, offer: _Offer, *, values: bool
+) -> None:
     if len(stem) >= 4:
         _offer_fuzzy(stem, index.name_choices, index.lemma, FUZZY_CUTOFF, offer)
+    if len(stem) >= 4 and values:
         _offer_fuzzy(stem, index.value_choices, index.value_lemma, VALUE_FUZZY_CUTOFF, offer)
     for element, coverage in index.partial.get(stem, ()):
         offer(element, SCORES["partial"] + 0.3 * coverage, "partial")

@@ -1,0 +1,654 @@
+"""Planning: a :class:`Reading` and the schema graph into a :class:`QueryPlan`.
+
+:class:`Planner` decides the grain (rows or groups), the measures, filters, order, limit and
+the join tree over foreign keys, and refuses joins that would guess (a bridge no word needs)
+or repeat rows under an aggregate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlsynth.errors import TranslationError
+from sqlsynth.plan import (
+    AnyOf,
+    ColumnRef,
+    Filter,
+    Having,
+    Join,
+    JoinKey,
+    OrderItem,
+    Predicate,
+    QueryPlan,
+    SelectItem,
+    SetOperation,
+    identifier_words,
+)
+from sqlsynth.translate.linking import (
+    Link,
+    SchemaElement,
+    singular,
+)
+from sqlsynth.translate.reading import Aggregate, Condition, Reading
+from sqlsynth.translate.schema_graph import Resolver, SchemaGraph, column_kind, label_column
+
+
+@dataclass
+class PlanParts:
+    """The pieces of a plan as they are decided, with the reasons for `explain`."""
+
+    subject: str
+    select: list[SelectItem] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
+    group_by: list[ColumnRef] = field(default_factory=list)
+    having: list[Having] = field(default_factory=list)
+    order_by: list[OrderItem] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    limit: int | None = None
+    distinct: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def need(self, table: str) -> None:
+        if table.lower() not in (t.lower() for t in self.tables):
+            self.tables.append(table)
+
+
+class Planner:
+    """Turns a reading into a :class:`QueryPlan`, deciding grain, grouping and joins."""
+
+    def __init__(self, reading: Reading, graph: SchemaGraph) -> None:
+        self.reading = reading
+        self.graph = graph
+        subject = self.find_subject()
+        mentioned = [self.table_of(link) for link in reading.tables]
+        self.resolver = Resolver(self.graph, subject, mentioned)
+        self.parts = PlanParts(subject=subject, tables=[subject])
+
+    # subject and resolution
+
+    def find_subject(self) -> str:
+        reading = self.reading
+        if reading.counted is not None and reading.counted.best.element.kind == "table":
+            return self.table_of(reading.counted)
+        if reading.tables:
+            return self.table_of(reading.tables[0])
+        for link in self.all_links():
+            return link.best.element.table
+        raise TranslationError(
+            "no table could be linked to the question",
+            hint="name a table or one of its columns; `sqlsynth explain` shows the links",
+        )
+
+    def all_links(self) -> Iterator[Link]:
+        reading = self.reading
+        yield from reading.projections
+        if isinstance(reading.superlative_target, Link):
+            yield reading.superlative_target
+        yield from (link for link in reading.order if isinstance(link, Link))
+        yield from (a.column for a in reading.aggregates if a.column is not None)
+        yield from reading.groups
+        for condition in reading.conditions:
+            yield from (link for link in (condition.column, condition.value_link) if link)
+        if reading.counted is not None:
+            yield reading.counted
+
+    def table_of(self, link: Link) -> str:
+        return link.best.element.table
+
+    def ref(self, link: Link, *, want: str | None = None) -> ColumnRef:
+        ref = self.resolver.column(link, want=want)
+        self.parts.need(ref.table)
+        return ref
+
+    # entry
+
+    def plan(self) -> QueryPlan:
+        """Two passes: the first learns every table the plan needs, so that the second
+        knows, while choosing COUNT(*) or COUNT(DISTINCT key), which joins repeat rows."""
+        self.build()
+        self.parts = PlanParts(subject=self.parts.subject, tables=list(self.parts.tables))
+        self.build()
+        self.check_fan_out()
+        return intersect_each_value(self.assemble(), self.reading)
+
+    def build(self) -> None:
+        for link in self.reading.tables:
+            self.parts.need(self.table_of(link))  # "customers who have orders" joins orders
+        self.add_filters()
+        self.add_absent()
+        if self.is_grouped():
+            self.add_grouped()
+        else:
+            self.add_rows()
+        self.add_order()
+        self.parts.limit = self.reading.limit if self.parts.limit is None else self.parts.limit
+
+    def is_grouped(self) -> bool:
+        reading = self.reading
+        return bool(reading.count or reading.aggregates or reading.having or self.counted_tables())
+
+    def counted_tables(self) -> list[str]:
+        """Tables whose rows are counted to rank by: 'the most orders', 'by number of loans'."""
+        reading = self.reading
+        targets: list[Link | Aggregate | None] = [*reading.order]
+        if not reading.superlative_temporal:
+            targets.append(reading.superlative_target)
+        return [
+            self.table_of(t)
+            for t in targets
+            if isinstance(t, Link) and t.best.element.kind == "table"
+        ]
+
+    # filters
+
+    def add_filters(self) -> None:
+        for condition in self.reading.conditions:
+            predicates = self.predicates(condition)
+            if condition.any_of_previous and len(predicates) > 1:
+                raise TranslationError(
+                    f"cannot combine {condition.source!r} with 'or' (it is a range)",
+                    hint="ask two questions, or name both conditions without 'or'",
+                )
+            if condition.any_of_previous and self.parts.filters:
+                previous = self.parts.filters.pop()
+                earlier = previous.any_of if isinstance(previous, AnyOf) else (previous,)
+                tables = {p.column.table.lower() for p in (*earlier, *predicates)}
+                if len(tables) > 1:
+                    raise TranslationError(
+                        f"cannot combine {condition.source!r} with 'or' across tables "
+                        f"({', '.join(sorted(tables))}): a join would drop rows either "
+                        "side lacks",
+                        hint="ask two questions, one per condition",
+                    )
+                self.parts.filters.append(AnyOf(any_of=(*earlier, *predicates)))
+            else:
+                self.parts.filters.extend(predicates)
+
+    def predicates(self, condition: Condition) -> list[Predicate]:
+        if condition.value_link is not None:
+            element = self.resolver.element(condition.value_link)
+            assert element.column is not None
+            column = ColumnRef(table=element.table, column=element.column)
+            self.parts.need(column.table)
+            if condition.op == "in":
+                return [Predicate(column=column, op="in", values=condition.values)]
+            value = element.value if len(condition.values) == 1 else condition.values[0]
+            return [Predicate(column=column, op=condition.op, value=value)]
+        column = self.condition_column(condition)
+        if condition.temporal and self.resolver.kind_of(_element(column)) == "temporal":
+            return self.year_predicates(column, condition)
+        if condition.op == "between":
+            return [Predicate(column=column, op="between", values=condition.values)]
+        return [Predicate(column=column, op=condition.op, value=condition.value)]
+
+    def condition_column(self, condition: Condition) -> ColumnRef:
+        if condition.column is not None:
+            return self.ref(condition.column)
+        if condition.temporal:
+            return self.only_temporal_column(condition)
+        raise TranslationError(
+            f"could not tell which column {condition.source!r} compares",
+            hint="name the column, e.g. 'price above 100'",
+        )
+
+    def only_temporal_column(self, condition: Condition) -> ColumnRef:
+        return self.date_column_of(self.parts.subject, condition.source)
+
+    def date_column_of(self, table_name: str, words: str) -> ColumnRef:
+        """The one date/time column of a table, which 'after 2023' or 'latest' must mean."""
+        table = self.graph.table(table_name)
+        dates = [c for c in table.columns if column_kind(c) == "temporal"]
+        if len(dates) != 1:
+            names = ", ".join(c.name for c in dates) or "none"
+            raise TranslationError(
+                f"could not tell which date {words!r} refers to "
+                f"({table.name} has date columns: {names})",
+                hint="name the date column, e.g. 'signup date after 2023'",
+            )
+        self.parts.notes.append(
+            f"{words!r} uses {table.name}.{dates[0].name}, its only date column"
+        )
+        return ColumnRef(table=table.name, column=dates[0].name)
+
+    def year_predicates(self, column: ColumnRef, condition: Condition) -> list[Predicate]:
+        """Years compare as date ranges, so DATE, TIMESTAMP and ISO text all work."""
+        op = condition.op
+        numbers = [
+            int(v) for v in (*condition.values, condition.value) if isinstance(v, int | float)
+        ]
+        first, last = numbers[0], numbers[-1]
+        start, after = f"{first}-01-01", f"{last + 1}-01-01"
+        bounds: dict[str, list[tuple[str, str]]] = {
+            "=": [(">=", start), ("<", after)],
+            "between": [(">=", start), ("<", after)],
+            ">": [(">=", after)],
+            ">=": [(">=", start)],
+            "<": [("<", start)],
+            "<=": [("<", after)],
+        }
+        if op not in bounds:
+            raise TranslationError(
+                f"cannot compare a date with {condition.source!r}",
+                hint="say 'in 2023', 'after 2023' or 'before 2023'",
+            )
+        return [Predicate(column=column, op=o, value=v) for o, v in bounds[op]]
+
+    def add_absent(self) -> None:
+        for other, words in self.reading.absent:
+            self.parts.filters.append(self.absent_predicate(other, words))
+            self.parts.notes.append(
+                f"{words!r} negated: {self.parts.subject} rows without a matching {other} row"
+            )
+
+    def absent_predicate(self, other: str, words: str) -> Predicate:
+        """'Customers with no orders': the subject's key NOT IN the other table's reference.
+
+        Through a link table ('members who attended no performance') the first step of the
+        foreign-key path is enough: a link row exists exactly when a related row does. The
+        subplan drops NULL references, which would otherwise make NOT IN match nothing.
+        """
+        subject = self.parts.subject
+        path = self.graph.paths_from(subject).get(other.lower(), [])
+        edge = path[0] if path else None
+        if edge is None or edge.forward or len(edge.keys) != 1:
+            raise TranslationError(
+                f"cannot negate {words!r}: {other} does not reference {subject} by one column",
+                hint="ask about tables linked directly by a foreign key",
+            )
+        mine, theirs = edge.keys[0]
+        reference = ColumnRef(table=edge.target, column=theirs)
+        subplan = QueryPlan(
+            select=(SelectItem(column=reference),),
+            from_table=edge.target,
+            filters=(Predicate(column=reference, op="is not null"),),
+        )
+        return Predicate(column=ColumnRef(table=subject, column=mine), op="not in", subplan=subplan)
+
+    # rows (no aggregation)
+
+    def add_rows(self) -> None:
+        reading = self.reading
+        columns = [self.ref(link) for link in reading.projections]
+        measure = self.superlative_measure()
+        if reading.superlative and measure is not None:
+            of_a_column = _is_column_link(reading.superlative_target)
+            if of_a_column and not reading.superlative_after_subject and not reading.projections:
+                self.add_aggregate_value(reading.superlative, measure)
+                return
+            columns = columns or self.display_columns(self.parts.subject)
+            self.parts.order_by.append(
+                OrderItem(item=SelectItem(column=measure), descending=reading.superlative == "max")
+            )
+            self.parts.limit = reading.limit or 1
+            self.parts.notes.append(
+                f"the {'highest' if reading.superlative == 'max' else 'lowest'} {measure}: "
+                f"order by it and keep {self.parts.limit} row(s)"
+            )
+        if not columns and (reading.every_column or reading.noun_phrase):
+            # 'Customers from France' (a spec's noun phrase), 'all information about ...'
+            columns = self.all_columns(self.parts.subject)
+            self.parts.notes.append(f"no columns named: every column of {self.parts.subject}")
+        elif not columns:
+            columns = self.display_columns(self.parts.subject)
+            self.parts.notes.append(
+                f"a question with no columns named: what names a row of {self.parts.subject}"
+            )
+        self.parts.select = [SelectItem(column=c) for c in _unique(columns)]
+        self.parts.distinct = reading.distinct
+
+    def superlative_measure(self) -> ColumnRef | None:
+        """What 'highest'/'latest' ranks by: a column, or a table's only date column."""
+        reading = self.reading
+        target = reading.superlative_target
+        if not isinstance(target, Link):
+            return None
+        if target.best.element.kind == "table":
+            if not reading.superlative_temporal:
+                return None  # 'the most orders' counts rows instead
+            measure = self.date_column_of(self.table_of(target), target.text)
+            self.parts.need(measure.table)
+            return measure
+        return self.ref(target, want="temporal" if reading.superlative_temporal else "numeric")
+
+    def add_aggregate_value(self, func: str, measure: ColumnRef) -> None:
+        item = SelectItem(column=measure, aggregate=func)
+        self.parts.select = [item]
+        self.parts.notes.append(f"the {func} of {measure} over all matching rows")
+
+    def display_columns(self, table_name: str) -> list[ColumnRef]:
+        table = self.graph.table(table_name)
+        label = label_column(table)
+        if label is not None:
+            return [ColumnRef(table=table.name, column=label.name)]
+        return [
+            ColumnRef(table=table.name, column=c) for c in table.primary_key
+        ] or self.all_columns(table_name)
+
+    def all_columns(self, table_name: str) -> list[ColumnRef]:
+        table = self.graph.table(table_name)
+        return [ColumnRef(table=table.name, column=c.name) for c in table.columns]
+
+    # grouped
+
+    def add_grouped(self) -> None:
+        reading = self.reading
+        measures = self.measure_items()
+        group_columns, shown = self.group_columns(measures)
+        self.parts.group_by = _unique(group_columns)
+        columns = [SelectItem(column=c) for c in _unique(shown)]
+        visible = [m for m in measures if not self.ranks_only(m)]
+        self.parts.select = columns + visible if columns or visible else measures
+        for op, value, link in reading.having:
+            item = self.count_item(self.table_of(link))
+            self.parts.having.append(Having(item=item, op=op, value=value))
+            self.parts.notes.append(
+                f"HAVING {item.aggregate}(...) {op} {value} over {self.table_of(link)}"
+            )
+        self.add_superlative_order(measures)
+
+    def ranks_only(self, item: SelectItem) -> bool:
+        """A measure the question ranks or orders by without asking to see it.
+
+        'Which customer has the most orders?' asks for the customer; the count orders them.
+        """
+        reading = self.reading
+        if reading.count and item.same_expression(self.counted_item()):
+            return False
+        asked = [a for a in reading.aggregates if a is not reading.superlative_target]
+        asked = [a for a in asked if not any(a is o for o in reading.order)]
+        return not any(item.same_expression(self.aggregate_item(a)) for a in asked)
+
+    def measure_items(self) -> list[SelectItem]:
+        reading = self.reading
+        items: list[SelectItem] = []
+        if reading.count:
+            items.append(self.counted_item())
+        for aggregate in reading.aggregates:
+            items.append(self.aggregate_item(aggregate))
+        target = reading.superlative_target
+        for table in self.counted_tables():
+            item = self.count_item(table)
+            if not any(item.same_expression(i) for i in items):
+                items.append(item)
+        if (
+            reading.superlative
+            and isinstance(target, Link)
+            and target.best.element.kind != "table"
+            and not items
+        ):
+            measure = self.ref(target, want="numeric")
+            items.append(SelectItem(column=measure, aggregate=reading.superlative))
+        return items
+
+    def counted_item(self) -> SelectItem:
+        counted = self.reading.counted
+        if counted is not None and counted.best.element.kind != "table":
+            column = self.ref(counted)
+            alias = f"{'_'.join(identifier_words(column.column))}_count"
+            self.parts.notes.append(f"count distinct values of {column}")
+            return SelectItem(column=column, aggregate="count", distinct=True, alias=alias)
+        table = self.table_of(counted) if counted is not None else self.parts.subject
+        return self.count_item(table)
+
+    def count_item(self, table_name: str) -> SelectItem:
+        """COUNT(*) of a table's rows, or COUNT(DISTINCT key) when joins repeat them."""
+        self.parts.need(table_name)
+        table = self.graph.table(table_name)
+        alias = f"{'_'.join(singular(w) for w in identifier_words(table.name))}_count"
+        if self.fans_out(table.name) and len(table.primary_key) == 1:
+            key = ColumnRef(table=table.name, column=table.primary_key[0])
+            self.parts.notes.append(f"count DISTINCT {key}: a join repeats {table.name} rows")
+            return SelectItem(column=key, aggregate="count", distinct=True, alias=alias)
+        return SelectItem(aggregate="count", alias=alias)
+
+    def aggregate_item(self, aggregate: Aggregate) -> SelectItem:
+        if aggregate.column is None:
+            raise TranslationError("an aggregate without a column", hint="name the column")
+        want = None if aggregate.func in ("min", "max") else "numeric"
+        column = self.ref(aggregate.column, want=want)
+        kind = self.resolver.kind_of(_element(column))
+        if aggregate.func in ("sum", "avg") and kind != "numeric":
+            raise TranslationError(
+                f"cannot take the {aggregate.func} of {column}: it is not numeric",
+                hint="name a numeric column, or ask 'how many'",
+            )
+        return SelectItem(column=column, aggregate=aggregate.func)
+
+    def group_columns(self, measures: list[SelectItem]) -> tuple[list[ColumnRef], list[ColumnRef]]:
+        """What to group by, and which of it to show: named columns, or an entity's label."""
+        reading = self.reading
+        grouped: list[ColumnRef] = []
+        shown: list[ColumnRef] = []
+        for link in reading.groups:
+            if link.best.element.kind == "table":
+                keys, label = self.entity_columns(self.table_of(link))
+                grouped += keys
+                shown += label
+            else:
+                column = self.ref(link)
+                grouped.append(column)
+                shown.append(column)
+        projections = [self.ref(link) for link in reading.projections]
+        measured = {item.column.table.lower() for item in measures if item.column is not None}
+        if not grouped and self.subject_is_entity(measured):
+            keys, label = self.entity_columns(self.parts.subject)
+            if projections:
+                keys = [k for k in keys if k not in label]
+            self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
+            return keys + projections if projections else keys, projections or label
+        return grouped + projections, shown + projections
+
+    def subject_is_entity(self, measured: set[str]) -> bool:
+        """Group by the subject when what is measured lives in another table."""
+        reading = self.reading
+        subject = self.parts.subject.lower()
+        if reading.having or any(t.lower() != subject for t in self.counted_tables()):
+            return True
+        if reading.count and reading.counted is not None:
+            return False
+        return bool(measured) and subject not in measured
+
+    def entity_columns(self, table_name: str) -> tuple[list[ColumnRef], list[ColumnRef]]:
+        table = self.graph.table(table_name)
+        self.parts.need(table.name)
+        keys = [ColumnRef(table=table.name, column=c) for c in table.primary_key]
+        label = label_column(table)
+        shown = [ColumnRef(table=table.name, column=label.name)] if label else list(keys)
+        if not keys:
+            keys = shown or self.all_columns(table.name)
+        return keys + [c for c in shown if c not in keys], shown or keys
+
+    def add_superlative_order(self, measures: list[SelectItem]) -> None:
+        reading = self.reading
+        if reading.superlative is None or not measures:
+            return
+        if not (reading.superlative_after_subject or reading.projections or reading.groups):
+            return
+        self.parts.order_by.append(
+            OrderItem(item=measures[0], descending=reading.superlative == "max")
+        )
+        self.parts.limit = reading.limit or 1
+
+    # order
+
+    def add_order(self) -> None:
+        reading = self.reading
+        if self.parts.order_by:
+            return
+        targets = [self.order_item(target) for target in reading.order]
+        if not targets and (reading.descending is not None or reading.ranking):
+            targets = [self.default_order_item()]
+        descending = bool(reading.descending)
+        for item in targets:
+            if self.parts.distinct and not any(item.same_expression(s) for s in self.parts.select):
+                self.parts.select.append(item)  # DISTINCT can only order by what it shows
+            self.parts.order_by.append(OrderItem(item=item, descending=descending))
+
+    def order_item(self, target: Link | Aggregate) -> SelectItem:
+        if isinstance(target, Aggregate):
+            item = self.aggregate_item(target)
+            if self.parts.distinct and not any(item.same_expression(s) for s in self.parts.select):
+                self.parts.select.append(item)
+            return item
+        if target.best.element.kind == "table":
+            return self.count_item(self.table_of(target))
+        column = self.ref(target)
+        for item in self.parts.select:
+            if item.column == column:
+                return item
+        if self.parts.group_by and column not in self.parts.group_by:
+            raise TranslationError(
+                f"cannot order groups by {column}: it is not grouped or aggregated",
+                hint="order by a grouped column or an aggregate (e.g. 'total amount')",
+            )
+        return SelectItem(column=column)
+
+    def default_order_item(self) -> SelectItem:
+        aggregates = [s for s in self.parts.select if s.aggregate]
+        if aggregates:
+            return aggregates[0]
+        numeric = [
+            s
+            for s in self.parts.select
+            if s.column is not None and self.resolver.kind_of(_element(s.column)) == "numeric"
+        ]
+        return (numeric or self.parts.select)[0]
+
+    # joins and assembly
+
+    def fans_out(self, grain: str) -> bool:
+        """Whether joining the plan's tables repeats rows of ``grain`` (a one-to-many step)."""
+        paths = self.graph.paths_from(grain)
+        for table in self.parts.tables:
+            for edge in paths.get(table.lower(), []):
+                if not edge.forward:
+                    return True
+        return False
+
+    def joins(self) -> list[Join]:
+        subject = self.parts.subject
+        paths = self.graph.paths_from(subject)
+        joined = [subject.lower()]
+        joins: list[Join] = []
+        for table in self.parts.tables[1:]:
+            path = paths.get(table.lower())
+            if path is None:
+                raise TranslationError(
+                    f"no foreign-key path joins {subject} and {table}",
+                    hint="declare the foreign key in the catalog, or ask about one table",
+                )
+            for edge in path:
+                if edge.target.lower() in joined:
+                    continue
+                self.check_bridge(edge.target)
+                keys = tuple(
+                    JoinKey(
+                        left=ColumnRef(table=edge.target, column=theirs),
+                        right=ColumnRef(table=edge.source, column=mine),
+                    )
+                    for mine, theirs in edge.keys
+                )
+                joins.append(Join(table=edge.target, on=keys))
+                joined.append(edge.target.lower())
+                self.parts.notes.append(
+                    f"join {edge.target} on "
+                    + " and ".join(f"{k.left} = {k.right}" for k in keys)
+                    + " (shortest foreign-key path)"
+                )
+        return joins
+
+    def check_bridge(self, table_name: str) -> None:
+        """Refuse to guess a join path through a table that no word of the question needs,
+        unless it only links others (every column a key): such paths are usually wrong."""
+        if table_name.lower() in (t.lower() for t in self.parts.tables):
+            return
+        table = self.graph.table(table_name)
+        keys = {c.lower() for c in table.primary_key}
+        keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        if all(c.name.lower() in keys for c in table.columns):
+            return
+        raise TranslationError(
+            f"joining {', '.join(self.parts.tables)} would go through {table.name}, "
+            "which the question does not mention",
+            hint=f"name how they relate, e.g. mention {table.name}",
+        )
+
+    def check_fan_out(self) -> None:
+        """Refuse sums and averages that a one-to-many join would count more than once."""
+        for item in (*self.parts.select, *(h.item for h in self.parts.having)):
+            repeats = item.aggregate in ("sum", "avg") or (
+                item.aggregate == "count" and item.column is not None and not item.distinct
+            )
+            if repeats and item.column is not None and self.fans_out(item.column.table):
+                others = ", ".join(t for t in self.parts.tables if t != item.column.table)
+                raise TranslationError(
+                    f"the {item.aggregate} of {item.column} would count {item.column.table} "
+                    f"rows more than once: joining {others} repeats them",
+                    hint=f"ask about {item.column.table} with fewer related tables",
+                )
+
+    def assemble(self) -> QueryPlan:
+        parts = self.parts
+        joins = self.joins()
+        return QueryPlan(
+            select=tuple(parts.select),
+            from_table=parts.subject,
+            joins=tuple(joins),
+            filters=tuple(parts.filters),
+            group_by=tuple(parts.group_by),
+            having=tuple(parts.having),
+            order_by=tuple(parts.order_by),
+            limit=parts.limit,
+            distinct=parts.distinct and not parts.group_by,
+        )
+
+
+def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
+    """'nominees for both a Tony and a Drama Desk award': the rows that qualify with the
+    first value INTERSECT those that qualify with the second, not one row holding both."""
+    if not any(c.each for c in reading.conditions):
+        return plan
+    both = [f for f in plan.filters if isinstance(f, Predicate) and f.op == "in" and f.values]
+    simple = not (plan.group_by or plan.having or plan.order_by or plan.distinct)
+    if len(both) != 1 or len(both[0].values) != 2 or not simple or plan.limit is not None:
+        raise TranslationError(
+            "could not read 'both … and' here: it needs an intersection of two simple lists",
+            hint="ask for each value separately",
+        )
+    shown = {(s.column.table, s.column.column) for s in plan.select if s.column is not None}
+    if (both[0].column.table, both[0].column.column) in shown:
+        raise TranslationError(
+            f"'both … and' filters {both[0].column.column}, which is also shown: no row "
+            "can hold both values",
+            hint="ask for rows related to each value, e.g. 'customers who ordered both X and Y'",
+        )
+    first, second = (
+        QueryPlan(
+            **{
+                **dict(plan),
+                "filters": tuple(
+                    Predicate(column=both[0].column, op="=", value=value) if f is both[0] else f
+                    for f in plan.filters
+                ),
+            }
+        )
+        for value in both[0].values
+    )
+    return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
+
+
+def _is_column_link(target: Link | Aggregate | None) -> bool:
+    return isinstance(target, Link) and target.best.element.kind == "column"
+
+
+def _element(ref: ColumnRef) -> SchemaElement:
+    return SchemaElement(kind="column", table=ref.table, column=ref.column)
+
+
+def _unique(items: Iterable[ColumnRef]) -> list[ColumnRef]:
+    seen: list[ColumnRef] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen

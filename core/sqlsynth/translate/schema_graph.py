@@ -1,0 +1,155 @@
+"""The schema as a graph: column type classes, foreign-key paths, and link resolution.
+
+:class:`SchemaGraph` holds tables as nodes and foreign keys as edges in both directions;
+:class:`Resolver` pins each link to one element, the question's own tables first and then
+the nearest by foreign keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlsynth.catalog import Catalog, Column, Table
+from sqlsynth.errors import TranslationError
+from sqlsynth.plan import ColumnRef, identifier_words
+from sqlsynth.translate.linking import (
+    Link,
+    Match,
+    SchemaElement,
+)
+
+
+def column_kind(column: Column) -> Literal["numeric", "temporal", "boolean", "text", "other"]:
+    """A coarse type class from the SQL type name, for choosing what to compare or sum."""
+    kind = column.type.upper()
+    if re.search(r"DATE|TIME", kind):
+        return "temporal"
+    if kind.startswith("BOOL"):
+        return "boolean"
+    if re.search(r"INT|DEC|NUM|FLOAT|DOUBLE|REAL|MONEY", kind):
+        return "numeric"
+    if re.search(r"CHAR|TEXT|STRING|CLOB|VARCHAR", kind) or not kind:
+        return "text"
+    return "other"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A foreign key seen from ``source`` (which holds it when ``forward``) to ``target``."""
+
+    source: str
+    target: str
+    keys: tuple[tuple[str, str], ...]
+    forward: bool
+
+
+class SchemaGraph:
+    """Tables as nodes, foreign keys as edges in both directions."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.tables = {t.name.lower(): t for t in catalog.tables}
+        self.edges: dict[str, list[Edge]] = {name: [] for name in self.tables}
+        for table in catalog.tables:
+            for fk in table.foreign_keys:
+                target = self.tables.get(fk.ref_table.lower().split(".")[-1])
+                if target is None:
+                    continue
+                keys = tuple(zip(fk.columns, fk.ref_columns, strict=False))
+                self.edges[table.name.lower()].append(Edge(table.name, target.name, keys, True))
+                back = tuple((b, a) for a, b in keys)
+                self.edges[target.name.lower()].append(Edge(target.name, table.name, back, False))
+
+    def table(self, name: str) -> Table:
+        return self.tables[name.lower()]
+
+    def kind_of(self, element: SchemaElement) -> str:
+        """'table', or the type class of a column or value's column."""
+        if element.column is None:
+            return "table"
+        column = self.table(element.table).column(element.column)
+        return column_kind(column) if column is not None else "other"
+
+    def paths_from(self, start: str) -> dict[str, list[Edge]]:
+        """Shortest edge paths from ``start`` to every reachable table (BFS, stable order)."""
+        paths: dict[str, list[Edge]] = {start.lower(): []}
+        queue = deque([start.lower()])
+        while queue:
+            current = queue.popleft()
+            for edge in self.edges[current]:
+                target = edge.target.lower()
+                if target not in paths:
+                    paths[target] = [*paths[current], edge]
+                    queue.append(target)
+        return paths
+
+    def distance(self, start: str, goal: str) -> int:
+        path = self.paths_from(start).get(goal.lower())
+        return len(path) if path is not None else 1_000
+
+
+def label_column(table: Table) -> Column | None:
+    """The text column a person would call the row by: one whose name ends in 'name' or
+    'title' first, else the first text column that is not a key."""
+    keys = {c.lower() for c in table.primary_key}
+    keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
+    texts = [c for c in table.columns if column_kind(c) == "text" and c.name.lower() not in keys]
+    named = [c for c in texts if identifier_words(c.name)[-1:] in (("name",), ("title",))]
+    return next(iter(named or texts), None)
+
+
+class Resolver:
+    """Pins each link to one element: the question's own tables first, then the nearest."""
+
+    def __init__(self, graph: SchemaGraph, subject: str, mentioned: Iterable[str]) -> None:
+        self.graph = graph
+        self.subject = subject
+        self.mentioned = [t.lower() for t in mentioned]
+        self.distances = {name: len(path) for name, path in graph.paths_from(subject).items()}
+        self.chosen: dict[tuple[int, int], Match] = {}
+
+    def element(self, link: Link, *, want: str | None = None) -> SchemaElement:
+        best = link.best
+        candidates = [
+            m
+            for m in link.matches
+            if m.element.kind == best.element.kind and m.score >= best.score - 0.1
+        ]
+        if want is not None:
+            typed = [m for m in candidates if self.kind_of(m.element) == want]
+            candidates = typed or candidates
+        if link.text.lower() in ("id", "ids") and best.element.kind == "column":
+            keys = [m for m in link.matches if self.is_key(m.element)]
+            candidates = keys or candidates  # 'the ids of orders': their primary key
+        chosen = min(candidates, key=lambda m: self.rank(m.element, m.score))
+        self.chosen[(link.start, link.end)] = chosen
+        return chosen.element
+
+    def is_key(self, element: SchemaElement) -> bool:
+        table = self.graph.table(element.table)
+        return [c.lower() for c in table.primary_key] == [(element.column or "").lower()]
+
+    def rank(self, element: SchemaElement, score: float) -> tuple[int, int, float]:
+        table = element.table.lower()
+        mentioned = 0 if table == self.subject.lower() else (1 if table in self.mentioned else 2)
+        return (mentioned, self.distances.get(table, 1_000), -score)
+
+    def kind_of(self, element: SchemaElement) -> str:
+        return self.graph.kind_of(element)
+
+    def column(self, link: Link, *, want: str | None = None) -> ColumnRef:
+        element = self.element(link, want=want)
+        if element.column is None:
+            raise TranslationError(
+                f"{link.text!r} names the table {element.table}, not a column",
+                hint=f"name one of its columns: {_columns_hint(self.graph.table(element.table))}",
+            )
+        return ColumnRef(table=element.table, column=element.column)
+
+
+def _columns_hint(table: Table) -> str:
+    return ", ".join(c.name for c in table.columns[:8])
