@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS := dev,postgres,airflow,dbt
+EXTRAS := dev,postgres,airflow,dbt,openai
 
 .PHONY: install demo test lint bench clean
 

@@ -39,6 +39,13 @@ def _project(ctx: click.Context) -> Any:
     return load_project(ctx.obj["project_dir"])
 
 
+def _dbt_project(ctx: click.Context) -> Path | None:
+    """The dbt project around the start folder, if it is nearer than any sqlsynth project."""
+    from sqlsynth_dbt.project import dbt_project_for
+
+    return dbt_project_for(ctx.obj["project_dir"] or Path.cwd())
+
+
 def _selected_specs(project: Any, names: tuple[str, ...]) -> list[Any]:
     from sqlsynth.spec import load_specs
 
@@ -117,7 +124,7 @@ def generate(
     project = _project(ctx)
     specs = _selected_specs(project, names)
     catalog = pipeline.project_catalog(project)
-    chosen = get_translator(translator or project.settings.translator)
+    chosen = get_translator(translator or project.settings.translator, project=project)
     console = _console()
     from rich.progress import Progress
 
@@ -178,12 +185,22 @@ def approve(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def check(ctx: click.Context, as_json: bool) -> None:
-    """Fail (exit 1) if any spec's SQL is missing, stale, unreviewed or invalid."""
+    """Fail (exit 1) if any spec's SQL is missing, stale, unreviewed or invalid.
+
+    In a dbt project it checks the models sqlsynth generated there (schema read through dbt;
+    DBT_PROFILES_DIR and DBT_TARGET choose the profile).
+    """
     from sqlsynth import pipeline
 
-    project = _project(ctx)
-    specs = _selected_specs(project, ())
-    results = pipeline.check(project, specs, catalog=pipeline.project_catalog(project))
+    dbt_root = _dbt_project(ctx)
+    if dbt_root is not None:
+        from sqlsynth_dbt.cli import check_project
+
+        results = check_project(dbt_root)
+    else:
+        project = _project(ctx)
+        specs = _selected_specs(project, ())
+        results = pipeline.check(project, specs, catalog=pipeline.project_catalog(project))
     if as_json:
         click.echo(json.dumps([_check_json(r) for r in results], indent=2))
     else:
@@ -264,7 +281,7 @@ def explain(ctx: click.Context, target: str | None, prompt: str | None, sources:
         spec = _selected_specs(project, (target,))[0]
     else:
         raise click.UsageError("name a spec or pass --prompt")
-    translator = get_translator(project.settings.translator)
+    translator = get_translator(project.settings.translator, project=project)
     draft = translator.translate(spec, pipeline.project_catalog(project), dialect=project.dialect)
     click.echo(f"prompt: {spec.prompt}")
     for line in draft.explanation:
@@ -378,6 +395,26 @@ def catalog(ctx: click.Context, output: Path | None) -> None:
         for column in table.columns:
             samples = f"  e.g. {', '.join(column.samples[:5])}" if column.samples else ""
             click.echo(f"  {column.name} {column.type}{samples}")
+
+
+class _DbtCommands(click.Group):
+    """`sqlsynth dbt …`: its commands load from sqlsynth_dbt only when one is used."""
+
+    def _commands(self) -> click.Group:
+        from sqlsynth_dbt.cli import dbt_commands
+
+        return dbt_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._commands().get_command(ctx, cmd_name)
+
+
+@cli.group("dbt", cls=_DbtCommands)
+def dbt() -> None:
+    """Generate and approve models in a dbt project, as `nl_model` does but without the plugin."""
 
 
 @cli.group(cls=_Group)

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -32,7 +33,26 @@ class Settings(BaseSettings):
     lock: Path = Path("sqlsynth.lock")
     audit_log: Path = Path("audit/sqlsynth-audit.jsonl")
     translator: str = "embedded"
+    fallback: tuple[str, ...] = Field(
+        default=(), description="Translators to try, in order, when the translator fails."
+    )
     max_rows: int = 20
+    # LLM translators (`translator = "openai"`): any OpenAI-compatible endpoint.
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: SecretStr | None = Field(
+        default=None,
+        # Only from the environment: a key in sqlsynth.toml would end up in version control.
+        validation_alias=AliasChoices("SQLSYNTH_LLM_API_KEY", "OPENAI_API_KEY"),
+        exclude=True,
+        repr=False,
+    )
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0)
+    llm_max_repairs: int = Field(default=2, ge=0)
+    llm_total_budget_s: float = Field(default=120.0, gt=0)
+    llm_cache: bool = True
+    llm_cache_dir: Path = Path(".sqlsynth/cache")
 
     @classmethod
     def settings_customise_sources(
@@ -72,6 +92,10 @@ class Project:
     @property
     def audit_path(self) -> Path:
         return self.path(self.settings.audit_log)
+
+    @property
+    def llm_cache_path(self) -> Path:
+        return self.path(self.settings.llm_cache_dir)
 
     @property
     def dialect(self) -> str:

@@ -45,11 +45,39 @@ def project_catalog(project: Project) -> Catalog:
 
 
 def translate_and_validate(
-    spec: NLSpec, catalog: Catalog, *, dialect: str, translator: Translator
+    spec: NLSpec,
+    catalog: Catalog,
+    *,
+    dialect: str,
+    translator: Translator,
+    max_repairs: int = 0,
 ) -> tuple[Draft, ValidationReport]:
-    """A draft for ``spec`` that passed validation; raises the translator's or validator's error."""
+    """A draft for ``spec`` that passed validation; raises the translator's or validator's error.
+
+    With ``max_repairs``, a rejected draft's findings go back to the translator as
+    ``feedback``, at most that many times; a translator that answers the same SQL again
+    (the embedded one always does) ends the rounds early.
+    """
     draft = translator.translate(spec, catalog, dialect=dialect)
     report = validate_sql(draft.sql, catalog, dialect=dialect, sources=spec.sources)
+    repairs = 0
+    while not report.ok and repairs < max_repairs:
+        feedback = tuple(
+            f"[{f.check}] {f.message}" + (f" (hint: {f.hint})" if f.hint else "")
+            for f in report.errors
+        )
+        repaired = translator.translate(spec, catalog, dialect=dialect, feedback=feedback)
+        if repaired.sql == draft.sql:
+            break
+        draft, repairs = repaired, repairs + 1
+        report = validate_sql(draft.sql, catalog, dialect=dialect, sources=spec.sources)
+    if not report.ok and repairs:
+        still = "; ".join(f"[{f.check}] {f.message}" for f in report.errors)
+        raise ValidationError(
+            f"{spec.name}: SQL still failed validation after {repairs} repair round(s): {still}",
+            hint="rephrase the prompt, or write the SQL by hand and `sqlsynth approve` it",
+            findings=report.errors,
+        )
     report.raise_for_errors(spec.name)
     return draft, report
 
@@ -90,7 +118,13 @@ def _plan_model(
     previous: LockEntry | None,
 ) -> PlannedModel:
     dialect = spec.dialect or project.dialect
-    draft, report = translate_and_validate(spec, catalog, dialect=dialect, translator=translator)
+    draft, report = translate_and_validate(
+        spec,
+        catalog,
+        dialect=dialect,
+        translator=translator,
+        max_repairs=project.settings.llm_max_repairs,
+    )
     path = project.models_dir / f"{spec.name}.sql"
     text = render_sql_file(
         draft.sql,
@@ -176,11 +210,13 @@ def generate(
             spec_hash=model.entry.spec_hash,
             sql_hash=model.entry.sql_hash,
             translator=model.entry.translator,
+            model=model.draft.model,
             details={
                 "catalog_hash": model.entry.catalog_hash,
                 "tables": list(model.report.tables),
                 "warnings": [f.check for f in model.report.warnings],
                 "path": model.entry.sql_path,
+                **model.draft.details,
             },
         )
     return GenerateResult(written=tuple(planned), unchanged=tuple(unchanged), failed=tuple(failed))
@@ -270,16 +306,28 @@ class CheckResult(BaseModel):
         return self.status.ok and (self.report is None or self.report.ok)
 
 
-def check(project: Project, specs: Sequence[NLSpec], *, catalog: Catalog) -> list[CheckResult]:
-    """Every spec's state, and its SQL re-validated against today's catalog."""
-    lock = read_lock(project.lock_path)
+def check(
+    project: Project,
+    specs: Sequence[NLSpec],
+    *,
+    catalog: Catalog,
+    lock: Lock | None = None,
+    sql_of: Callable[[str], str] = sql_body,
+) -> list[CheckResult]:
+    """Every spec's state, and its SQL re-validated against today's catalog.
+
+    Integrations that keep lock entries and SQL files their own way pass ``lock`` (default:
+    the project's lock file) and ``sql_of``, which turns a SQL file's text into the SQL to
+    validate (default: :func:`~sqlsynth.artifact.sql_body`; dbt resolves ``ref()`` there).
+    """
+    lock = lock if lock is not None else read_lock(project.lock_path)
     results = []
     for spec in specs:
         entry = lock.models.get(spec.name)
         status = model_state(spec, entry, project.root)
         report = None
         if entry is not None and (project.root / entry.sql_path).is_file():
-            body = sql_body((project.root / entry.sql_path).read_text("utf-8"))
+            body = sql_of((project.root / entry.sql_path).read_text("utf-8"))
             report = validate_sql(body, catalog, dialect=entry.dialect, sources=spec.sources)
         results.append(CheckResult(status=status, report=report))
     return results
