@@ -428,8 +428,14 @@ def audit_verify(ctx: click.Context) -> None:
     """Check the hash chain; exit 1 if a record was edited, removed or reordered."""
     from sqlsynth.audit import AuditLog
 
-    project = _project(ctx)
-    result = AuditLog(project.audit_path).verify()
+    dbt_root = _dbt_project(ctx)
+    if dbt_root is not None:
+        from sqlsynth_dbt.project import DbtProject
+
+        path = DbtProject(dbt_root).audit_path
+    else:
+        path = _project(ctx).audit_path
+    result = AuditLog(path).verify()
     if result.ok:
         click.echo(f"audit log ok: {result.records} records, chain intact")
         return
