@@ -157,6 +157,22 @@ PLANS: dict[str, tuple[QueryPlan, list[tuple[Any, ...]]]] = {
         ),
         [("Dana",)],
     ),
+    "above_the_average": (
+        QueryPlan(
+            select=(item("orders", "order_id"),),
+            from_table="orders",
+            filters=(
+                Predicate(
+                    column=col("orders", "amount"),
+                    op=">",
+                    subplan=QueryPlan(
+                        select=(item("orders", "amount", "avg"),), from_table="orders"
+                    ),
+                ),
+            ),
+        ),
+        [(10,), (12,)],
+    ),
     "union_ordered": (
         QueryPlan(
             select=(item("customers", "country"),),
@@ -302,6 +318,14 @@ def test_awkward_names_are_quoted() -> None:
             "neither aggregated nor in GROUP BY",
         ),
         (lambda: SelectItem(aggregate="sum"), "only count may omit its column"),
+        (
+            lambda: Predicate(
+                column=col("orders", "amount"),
+                op=">",
+                subplan=QueryPlan(select=(item("orders", "amount"),), from_table="orders"),
+            ),
+            "subplan of one aggregate",
+        ),
         (
             lambda: Predicate(column=col("orders", "amount"), op="between", values=(1,)),
             "does not take these operands",

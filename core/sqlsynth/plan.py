@@ -98,7 +98,8 @@ class SelectItem(_Frozen):
 
 
 class Predicate(_Frozen):
-    """``column op value``; ``between`` takes two ``values``, ``in`` a list or a subplan.
+    """``column op value``; ``between`` takes two ``values``, ``in`` a list or a subplan;
+    a comparison may take a subplan of one aggregate (``price > (SELECT AVG(price) ...)``).
 
     A ``not in`` subplan returns no rows when the subplan yields a NULL; a translator that
     cannot rule NULLs out adds an ``is not null`` filter to the subplan.
@@ -121,6 +122,10 @@ class Predicate(_Frozen):
             ok = not has_value and (has_values != (self.subplan is not None))
             if self.subplan is not None and len(self.subplan.select) != 1:
                 raise ValueError(f"{self.op} needs a subplan selecting exactly one item")
+        elif self.op in ("=", "!=", "<", "<=", ">", ">=") and self.subplan is not None:
+            ok = not (has_value or has_values)
+            if len(self.subplan.select) != 1 or self.subplan.select[0].aggregate is None:
+                raise ValueError(f"{self.op} compares with a subplan of one aggregate")
         else:
             ok = has_value and not has_values and self.subplan is None
         if not ok:
@@ -400,6 +405,8 @@ class _Compiler:
         if op in ("like", "not like"):
             like = exp.Like(this=column, expression=exp.Literal.string(str(value)))
             return exp.Not(this=like) if op == "not like" else like
+        if predicate.subplan is not None:  # 'price above the average price'
+            return _COMPARISONS[op](this=column, expression=_build(predicate.subplan).subquery())
         return _COMPARISONS[op](this=column, expression=exp.convert(value))
 
     def condition(self, condition: Filter) -> exp.Expr:

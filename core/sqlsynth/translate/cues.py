@@ -34,6 +34,7 @@ CueKind = Literal[
     "negation",
     "distinct",
     "conjunction",
+    "filler",
 ]
 
 _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
@@ -61,11 +62,22 @@ _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
     ("latest", "superlative", "latest"),
     ("newest", "superlative", "latest"),
     ("most recent", "superlative", "latest"),
+    ("most recently", "superlative", "latest"),
     ("lowest", "superlative", "min"),
     ("smallest", "superlative", "min"),
     ("least", "superlative", "min"),
     ("fewest", "superlative", "min"),
     ("earliest", "superlative", "earliest"),
+    ("oldest", "superlative", "old"),
+    ("youngest", "superlative", "young"),
+    ("most expensive", "superlative", "expensive"),
+    ("least expensive", "superlative", "cheap"),
+    ("cheapest", "superlative", "cheap"),
+    ("longest", "superlative", "long"),
+    ("shortest", "superlative", "short"),
+    ("tallest", "superlative", "tall"),
+    ("heaviest", "superlative", "heavy"),
+    ("lightest", "superlative", "light"),
     ("per", "group", ""),
     ("for each", "group", ""),
     ("for every", "group", ""),
@@ -95,6 +107,22 @@ _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
     ("ordered alphabetically", "direction", "asc"),
     ("sorted alphabetically", "direction", "asc"),
     ("in the order of", "order", ""),
+    ("by order of", "order", ""),
+    ("in alphabetical order of", "order", "asc"),
+    ("in the alphabetical order of", "order", "asc"),
+    ("in ascending alphabetical order", "direction", "asc"),
+    ("in ascending alphabetical order of", "order", "asc"),
+    ("in increasing order", "direction", "asc"),
+    ("in increasing order of", "order", "asc"),
+    ("in decreasing order", "direction", "desc"),
+    ("in decreasing order of", "order", "desc"),
+    ("in reverse alphabetical order", "direction", "desc"),
+    ("alphabetical order", "direction", "asc"),
+    ("descending alphabetical order", "direction", "desc"),
+    ("in descending alphabetical order", "direction", "desc"),
+    ("reverse alphabetical order", "direction", "desc"),
+    ("in order by", "order", ""),
+    ("in order of", "order", ""),
     ("order the results by", "order", ""),
     ("sort the results by", "order", ""),
     ("order them by", "order", ""),
@@ -124,6 +152,16 @@ _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
     ("exceeding", "compare", ">"),
     ("exceeds", "compare", ">"),
     ("at least", "compare", ">="),
+    ("older than", "compare", ">:old"),
+    ("younger than", "compare", ">:young"),
+    ("more expensive than", "compare", ">:expensive"),
+    ("cheaper than", "compare", ">:cheap"),
+    ("less expensive than", "compare", ">:cheap"),
+    ("longer than", "compare", ">:long"),
+    ("shorter than", "compare", ">:short"),
+    ("taller than", "compare", ">:tall"),
+    ("heavier than", "compare", ">:heavy"),
+    ("lighter than", "compare", ">:light"),
     ("no less than", "compare", ">="),
     ("less than", "compare", "<"),
     ("fewer than", "compare", "<"),
@@ -161,9 +199,43 @@ _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
     ("distinct", "distinct", ""),
     ("different", "distinct", ""),
     ("unique", "distinct", ""),
+    ("in total", "filler", ""),
     ("and", "conjunction", "and"),
     ("or", "conjunction", "or"),
 )
+
+
+@dataclass(frozen=True)
+class Adjective:
+    """A gradable adjective and the measures it grades: 'older' compares an ``age`` (more
+    is older) or a birth date (earlier is older)."""
+
+    rising: tuple[str, ...]
+    """Words of columns that grow with the adjective ('age' for old)."""
+    falling: tuple[str, ...]
+    """Words of columns that shrink as it grows ('birth' for old)."""
+    more: bool
+    """Whether the adjective means more of a rising column ('old': yes, 'young': no)."""
+
+
+_AGE = (("age",), ("birth", "born", "dob"))
+_PRICE = (("price", "cost", "fee", "charge", "amount"), ())
+_LENGTH = (("length", "duration", "distance"), ())
+_SIZE = (("length", "duration", "distance", "height"), ())
+ADJECTIVES: dict[str, Adjective] = {
+    "old": Adjective(*_AGE, more=True),
+    "young": Adjective(*_AGE, more=False),
+    "expensive": Adjective(*_PRICE, more=True),
+    "cheap": Adjective(*_PRICE, more=False),
+    "long": Adjective(*_LENGTH, more=True),
+    "short": Adjective(*_SIZE, more=False),
+    "tall": Adjective(("height",), (), more=True),
+    "heavy": Adjective(("weight",), (), more=True),
+    "light": Adjective(("weight",), (), more=False),
+}
+"""English comparatives and superlatives that name no column themselves ('the oldest
+student', 'cheaper than 10'): the column is the one whose name holds one of the words."""
+
 _CUES: dict[tuple[str, ...], tuple[CueKind, str]] = {
     tuple(phrase.split()): (kind, arg) for phrase, kind, arg in _CUE_TABLE
 }
@@ -179,6 +251,10 @@ _HARMLESS_TEXT = """
     register hold include use manage lead play teach study win won lose lost produce
     direct star feature perform sign assign associate relate correspond record store
     appear occur happen come go stay see know name named call called up out down off
+    sort sorted order ordered list listed arrange arranged rank ranked result results
+    across among locate located situate situated held taught led involve involved
+    participate participated share shared serve served handle handled word substring
+    phrase
     t s
 """
 _HARMLESS = frozenset(_HARMLESS_TEXT.split())
@@ -264,7 +340,8 @@ def build_units(linking: Linking, cues: Sequence[Cue]) -> list[Unit]:
 def is_harmless(token: Token) -> bool:
     if len(token.norm) <= 1 or token.lemma in _HARMLESS or token.norm in _HARMLESS:
         return True
-    for suffix, replacement in (("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("s", "")):
+    endings = (("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("s", ""))
+    for suffix, replacement in endings:
         stem = token.norm.removesuffix(suffix)
         if stem != token.norm and stem + replacement in _HARMLESS:
             return True

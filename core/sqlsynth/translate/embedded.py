@@ -76,6 +76,7 @@ def cue_meaning(cue: Cue) -> str:
         "negation": "NOT",
         "distinct": "DISTINCT",
         "conjunction": "",
+        "filler": "",
     }
     return meanings[cue.kind]
 

@@ -311,10 +311,37 @@ def _append_unique(items: list[SchemaElement], element: SchemaElement) -> None:
         items.append(element)
 
 
+_SEX_WORDS = {
+    "f": ("female", "woman", "girl"),
+    "m": ("male", "man", "boy"),
+}
+"""The one-letter codes a column holding both 'F' and 'M' uses for these English words."""
+
+
+def _sex_codes(samples: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """{'F': female words, 'M': male words} when the samples are exactly such codes."""
+    codes = {s: s.strip().lower() for s in samples}
+    if set(codes.values()) != {"f", "m"}:
+        return {}
+    return {sample: _SEX_WORDS[code] for sample, code in codes.items()}
+
+
+def _unnamed_key(table: Table) -> str | None:
+    """A one-column primary key whose name does not say 'id' (``aid``, ``flno``)."""
+    if len(table.primary_key) != 1:
+        return None
+    words = identifier_words(table.primary_key[0])
+    return None if "id" in words or "ids" in words else table.primary_key[0]
+
+
 def _column_forms(table: Table, column: Column) -> Iterator[tuple[str, ...]]:
-    """A column's own words and, unless already there, its table's singular words first."""
+    """A column's own words and, unless already there, its table's singular words first;
+    an abbreviation that is one word ('LName', 'DOB') also as the words it stands for."""
     words = identifier_words(column.name)
     yield words
+    joined = "".join(words)
+    if joined in _WORD_FAMILIES and _WORD_FAMILIES[joined] != joined:
+        yield tuple(_WORD_FAMILIES[joined].split())
     table_words = tuple(singular(w) for w in identifier_words(table.name))
     if (
         words
@@ -344,16 +371,28 @@ def _build_index(catalog: Catalog) -> _SchemaIndex:
         element = SchemaElement(kind="table", table=table.name)
         index.add_name(identifier_words(table.name), element)
         index.add_description(table.description, element)
+        key = _unnamed_key(table)
         for column in table.columns:
             col = SchemaElement(kind="column", table=table.name, column=column.name)
             for words in _column_forms(table, column):
                 index.add_name(words, col)
+            if column.name == key:  # 'the aircraft with id 12' for a key named ``aid``
+                index.partial["id"].append((col, 0.5))
+                table_words = tuple(singular(w) for w in identifier_words(table.name))
+                index.add_name((*table_words, "id"), col)
+                if len(key) > 3 and key.lower().endswith(
+                    ("no", "num", "nbr")
+                ):  # flight number: flno
+                    index.add_name((*table_words, "number"), col)
             index.add_description(column.description, col)
+            codes = _sex_codes(column.samples)
             for sample in column.samples:
                 value = SchemaElement(
                     kind="value", table=table.name, column=column.name, value=sample
                 )
                 index.add_value(sample, value)
+                for word in codes.get(sample, ()):
+                    index.add_value(word, value)
     index.name_choices = sorted(index.lemma)
     index.value_choices = sorted(index.value_lemma)
     return index
@@ -551,8 +590,8 @@ def link_question(question: str, catalog: Catalog) -> Linking:
     >>> [link.line() for link in link_question("total quantity of order items", catalog).links]
     ["'quantity' → column order_items.quantity (exact, 1.00)", "'order items' → table order_items (exact, 1.00)"]
     """  # noqa: E501
-    tokens = tokenize(question)
     index = schema_index(catalog)
+    tokens = tokenize(share_heads(question, index))
     candidates: list[Link] = []
     for start, end in _ngrams(tokens):
         run = tokens[start:end]
@@ -570,6 +609,35 @@ def link_question(question: str, catalog: Catalog) -> Linking:
             taken |= span
     chosen.sort(key=lambda link: link.start)
     return Linking(question=question, tokens=tokens, links=tuple(chosen))
+
+
+_SHARED_HEAD = re.compile(r"\b([A-Za-z]+),? and ([A-Za-z]+) ([A-Za-z]+)\b")
+_FULL_NAME = re.compile(r"\bfull (names?)\b", re.IGNORECASE)
+
+
+def share_heads(question: str, index: _SchemaIndex) -> str:
+    """Spell out a head noun two modifiers share, when the schema names both columns:
+    'first and last names' → 'first names and last names'; and 'full name' as 'first
+    name and last name' where the schema has those but no full name.
+
+    Only the words change, so every later step sees ordinary column names.
+    """
+
+    def names(*words: str) -> bool:
+        return lemma_phrase(words) in index.lemma
+
+    def spell(match: re.Match[str]) -> str:
+        first, second, head = match.groups()
+        if first.lower() in STOPWORDS or not (
+            names(first.lower(), head.lower()) and names(second.lower(), head.lower())
+        ):
+            return match.group(0)
+        return f"{first} {head} and {second} {head}"
+
+    question = _SHARED_HEAD.sub(spell, question)
+    if names("first", "name") and names("last", "name") and not names("full", "name"):
+        question = _FULL_NAME.sub(r"first \1 and last \1", question)
+    return question
 
 
 def nearest_elements(word: str, catalog: Catalog, *, limit: int = 3) -> tuple[str, ...]:

@@ -25,9 +25,11 @@ from sqlsynth.plan import (
     SetOperation,
     identifier_words,
 )
+from sqlsynth.translate.cues import ADJECTIVES
 from sqlsynth.translate.linking import (
     Link,
     SchemaElement,
+    lemma,
     singular,
 )
 from sqlsynth.translate.reading import Aggregate, Condition, Reading
@@ -48,6 +50,8 @@ class PlanParts:
     limit: int | None = None
     distinct: bool = False
     notes: list[str] = field(default_factory=list)
+    loosely_named: list[ColumnRef] = field(default_factory=list)
+    """Shown columns a word named only in part ('project' for AssignedTo.Project)."""
 
     def need(self, table: str) -> None:
         if table.lower() not in (t.lower() for t in self.tables):
@@ -64,6 +68,8 @@ class Planner:
         mentioned = [self.table_of(link) for link in reading.tables]
         self.resolver = Resolver(self.graph, subject, mentioned)
         self.parts = PlanParts(subject=subject, tables=[subject])
+        self.moved: set[str] = set()
+        """Tables whose conditions moved into a NOT IN subquery."""
 
     # subject and resolution
 
@@ -110,7 +116,18 @@ class Planner:
         self.parts = PlanParts(subject=self.parts.subject, tables=list(self.parts.tables))
         self.build()
         self.check_fan_out()
-        return intersect_each_value(self.assemble(), self.reading)
+        if self.reading.aggregate_having and not self.parts.group_by:
+            raise TranslationError(
+                "could not tell what groups the compared aggregate is computed over",
+                hint="say what to group by, e.g. 'cities whose average price is above 100'",
+            )
+        if self.parts.limit is not None and not self.parts.order_by:
+            raise TranslationError(
+                f"could not tell which {self.parts.limit} row(s) to keep: nothing orders them",
+                hint="say what decides the first rows, e.g. 'the 5 newest orders'",
+            )
+        plan = intersect_each_value(self.assemble(), self.reading)
+        return intersect_contradiction(plan)
 
     def build(self) -> None:
         for link in self.reading.tables:
@@ -126,7 +143,13 @@ class Planner:
 
     def is_grouped(self) -> bool:
         reading = self.reading
-        return bool(reading.count or reading.aggregates or reading.having or self.counted_tables())
+        return bool(
+            reading.count
+            or reading.aggregates
+            or reading.having
+            or reading.aggregate_having
+            or self.counted_tables()
+        )
 
     def counted_tables(self) -> list[str]:
         """Tables whose rows are counted to rank by: 'the most orders', 'by number of loans'."""
@@ -175,6 +198,10 @@ class Planner:
                 return [Predicate(column=column, op="in", values=condition.values)]
             value = element.value if len(condition.values) == 1 else condition.values[0]
             return [Predicate(column=column, op=condition.op, value=value)]
+        if condition.against is not None and condition.against.column is not None:
+            return [self.against_aggregate(condition, condition.against.column)]
+        if condition.adjective and condition.column is None:
+            return [self.adjective_predicate(condition)]
         column = self.condition_column(condition)
         if condition.temporal and self.resolver.kind_of(_element(column)) == "temporal":
             return self.year_predicates(column, condition)
@@ -190,6 +217,78 @@ class Planner:
         raise TranslationError(
             f"could not tell which column {condition.source!r} compares",
             hint="name the column, e.g. 'price above 100'",
+        )
+
+    def against_aggregate(self, condition: Condition, measured: Link) -> Predicate:
+        """``column op (SELECT AVG(measured) FROM its table)``, over every row of it."""
+        assert condition.against is not None
+        column = self.ref(condition.column) if condition.column else None
+        target = self.resolver.column(measured, want="numeric")
+        if len(self.reading.conditions) > 1:
+            raise TranslationError(
+                f"could not tell which rows the aggregate in {condition.source!r} covers",
+                hint="ask for the comparison with all rows, or without other conditions",
+            )
+        if column is None or condition.op not in _FLIPPED:
+            raise TranslationError(
+                f"could not compare {condition.source!r}", hint="name the compared column"
+            )
+        subplan = QueryPlan(
+            select=(SelectItem(column=target, aggregate=condition.against.func),),
+            from_table=target.table,
+        )
+        self.parts.notes.append(
+            f"{condition.source!r}: compared with the {condition.against.func} of {target}"
+        )
+        return Predicate(column=column, op=condition.op, subplan=subplan)
+
+    def adjective_predicate(self, condition: Condition) -> Predicate:
+        """'older than 30': ``age > 30``; 'cheaper than 10': ``price < 10``."""
+        adjective = ADJECTIVES[condition.adjective]
+        column, rising = self.adjective_column(condition.adjective, condition.source)
+        if rising and condition.op in ("=", "!="):
+            return Predicate(column=column, op=condition.op, value=condition.value)
+        if not rising or condition.op not in _FLIPPED:
+            raise TranslationError(
+                f"could not compare {condition.source!r} with {column}",
+                hint=f"name the column, e.g. '{column.column} above ...'",
+            )
+        op = condition.op if adjective.more else _FLIPPED[condition.op]
+        return Predicate(column=column, op=op, value=condition.value)
+
+    def adjective_column(self, adjective: str, words: str) -> tuple[ColumnRef, bool]:
+        """The column a gradable adjective grades ('old' → age or birth date), in the
+        subject first, then the other tables the question needs; and whether it rises
+        with the adjective (age) or falls (birth date)."""
+        grades = ADJECTIVES[adjective]
+        tables = [
+            self.parts.subject,
+            *self.parts.tables,
+            *(self.table_of(t) for t in self.reading.tables),
+        ]
+        # then the tables the subject refers to ('the tallest entrepreneur': people.height)
+        tables += [e.target for e in self.graph.edges[self.parts.subject.lower()] if e.forward]
+        for name in dict.fromkeys(t.lower() for t in tables):
+            table = self.graph.table(name)
+            for rising, wanted in ((True, grades.rising), (False, grades.falling)):
+                found = [
+                    c
+                    for c in table.columns
+                    if set(wanted) & _name_lemmas(c.name)
+                    and column_kind(c)
+                    in (("numeric",) if rising else ("numeric", "temporal", "text"))
+                ]
+                if found:
+                    column = min(found, key=lambda c: len(identifier_words(c.name)))
+                    self.parts.need(table.name)
+                    self.parts.notes.append(
+                        f"{words!r} grades {table.name}.{column.name}"
+                        f" ({'more' if rising == grades.more else 'less'} is {adjective}er)"
+                    )
+                    return ColumnRef(table=table.name, column=column.name), rising
+        raise TranslationError(
+            f"could not tell which column {words!r} grades",
+            hint=f"name the column, e.g. '{' or '.join(grades.rising)}'",
         )
 
     def only_temporal_column(self, condition: Condition) -> ColumnRef:
@@ -236,7 +335,8 @@ class Planner:
 
     def add_absent(self) -> None:
         for other, words in self.reading.absent:
-            self.parts.filters.append(self.absent_predicate(other, words))
+            predicate = self.absent_predicate(other, words)  # may move filters inside
+            self.parts.filters.append(predicate)
             self.parts.notes.append(
                 f"{words!r} negated: {self.parts.subject} rows without a matching {other} row"
             )
@@ -258,24 +358,53 @@ class Planner:
             )
         mine, theirs = edge.keys[0]
         reference = ColumnRef(table=edge.target, column=theirs)
+        inside = self.filters_on(edge.target)
+        if other.lower() != edge.target.lower() and self.filters_on(other, take=False):
+            raise TranslationError(
+                f"cannot negate {words!r} with conditions on {other}, which is reached "
+                f"through {edge.target}",
+                hint="ask without the condition, or about the linking table",
+            )
+        if inside:
+            self.moved.add(edge.target.lower())
+            self.parts.notes.append(
+                f"the conditions on {edge.target} say which of its rows are excluded"
+            )
         subplan = QueryPlan(
             select=(SelectItem(column=reference),),
             from_table=edge.target,
-            filters=(Predicate(column=reference, op="is not null"),),
+            filters=(Predicate(column=reference, op="is not null"), *inside),
         )
         return Predicate(column=ColumnRef(table=subject, column=mine), op="not in", subplan=subplan)
+
+    def filters_on(self, table: str, *, take: bool = True) -> list[Filter]:
+        """The filters that only look at ``table``: 'students not allergic to soy' keeps
+        'soy' inside the subquery of excluded rows, not on the students. ``take``
+        removes them from the outer query."""
+
+        def on_table(f: Filter) -> bool:
+            predicates = f.any_of if isinstance(f, AnyOf) else (f,)
+            return all(p.column.table.lower() == table.lower() for p in predicates)
+
+        found = [f for f in self.parts.filters if on_table(f)]
+        if take and table.lower() != self.parts.subject.lower():
+            self.parts.filters = [f for f in self.parts.filters if not on_table(f)]
+        return found
 
     # rows (no aggregation)
 
     def add_rows(self) -> None:
         reading = self.reading
-        columns = [self.ref(link) for link in reading.projections]
+        columns = self.without_known_values(reading.projections)
         measure = self.superlative_measure()
         if reading.superlative and measure is not None:
             of_a_column = _is_column_link(reading.superlative_target)
+            several = (reading.limit or 1) > 1
             if of_a_column and not reading.superlative_after_subject and not reading.projections:
-                self.add_aggregate_value(reading.superlative, measure)
-                return
+                if not several:
+                    self.add_aggregate_value(reading.superlative, measure)
+                    return
+                columns = [measure]  # 'the top 3 highest support rates': the values
             columns = columns or self.display_columns(self.parts.subject)
             self.parts.order_by.append(
                 OrderItem(item=SelectItem(column=measure), descending=reading.superlative == "max")
@@ -297,10 +426,35 @@ class Planner:
         self.parts.select = [SelectItem(column=c) for c in _unique(columns)]
         self.parts.distinct = reading.distinct
 
+    def without_known_values(self, links: list[Link]) -> list[ColumnRef]:
+        """'names of phones with carrier either Sprint or TMobile': a column named just
+        before the value it is fixed to is not shown beside what the question asks for."""
+        fixed = self.reading.fixed_projections
+        kept = [link for link in links if not any(link is f for f in fixed)]
+        if kept and len(kept) < len(links):
+            self.parts.notes.append(
+                "not shown, fixed by a filter: " + ", ".join(f.text for f in fixed)
+            )
+            links = kept
+        return [self.shown_ref(link) for link in links]
+
+    def shown_ref(self, link: Link) -> ColumnRef:
+        column = self.ref(link)
+        asks_for_key = {"id", "ids", "code", "codes"} & set(link.text.lower().split())
+        if link.best.how not in ("exact", "lemma") and not asks_for_key:
+            self.parts.loosely_named.append(column)
+        return column
+
     def superlative_measure(self) -> ColumnRef | None:
         """What 'highest'/'latest' ranks by: a column, or a table's only date column."""
         reading = self.reading
         target = reading.superlative_target
+        if target is None and reading.superlative_adjective:
+            adjective = reading.superlative_adjective
+            column, rising = self.adjective_column(adjective, adjective + "est")
+            more = ADJECTIVES[adjective].more == rising
+            reading.superlative = "max" if more else "min"
+            return column
         if not isinstance(target, Link):
             return None
         if target.best.element.kind == "table":
@@ -309,7 +463,8 @@ class Planner:
             measure = self.date_column_of(self.table_of(target), target.text)
             self.parts.need(measure.table)
             return measure
-        return self.ref(target, want="temporal" if reading.superlative_temporal else "numeric")
+        measure = self.ref(target, want="temporal" if reading.superlative_temporal else "numeric")
+        return self.not_a_loose_key(target, measure)
 
     def add_aggregate_value(self, func: str, measure: ColumnRef) -> None:
         item = SelectItem(column=measure, aggregate=func)
@@ -345,6 +500,10 @@ class Planner:
             self.parts.notes.append(
                 f"HAVING {item.aggregate}(...) {op} {value} over {self.table_of(link)}"
             )
+        for op, value, aggregate in reading.aggregate_having:
+            item = self.aggregate_item(aggregate)
+            self.parts.having.append(Having(item=item, op=op, value=value))
+            self.parts.notes.append(f"HAVING {item.aggregate}({item.column}) {op} {value}")
         self.add_superlative_order(measures)
 
     def ranks_only(self, item: SelectItem) -> bool:
@@ -361,6 +520,11 @@ class Planner:
 
     def measure_items(self) -> list[SelectItem]:
         reading = self.reading
+        if reading.superlative_adjective and reading.superlative_target is None:
+            raise TranslationError(
+                f"could not rank groups by {reading.superlative_adjective!r}",
+                hint="name the measure, e.g. 'the highest average age'",
+            )
         items: list[SelectItem] = []
         if reading.count:
             items.append(self.counted_item())
@@ -385,11 +549,23 @@ class Planner:
         counted = self.reading.counted
         if counted is not None and counted.best.element.kind != "table":
             column = self.ref(counted)
+            if self.holds_counts(column):
+                self.parts.notes.append(f"{column} holds counts: the total is their sum")
+                return SelectItem(column=column, aggregate="sum")
             alias = f"{'_'.join(identifier_words(column.column))}_count"
             self.parts.notes.append(f"count distinct values of {column}")
             return SelectItem(column=column, aggregate="count", distinct=True, alias=alias)
         table = self.table_of(counted) if counted is not None else self.parts.subject
         return self.count_item(table)
+
+    def holds_counts(self, column: ColumnRef) -> bool:
+        """'the total number of deaths' over a numeric ``number_deaths``: the column
+        already counts something, so the question adds the counts up."""
+        words = set(identifier_words(column.column))
+        kind = self.resolver.kind_of(_element(column))
+        if kind == "numeric" and words & {"number", "num"}:
+            return True
+        return kind in ("numeric", "text") and bool(words & {"count", "total"})
 
     def count_item(self, table_name: str) -> SelectItem:
         """COUNT(*) of a table's rows, or COUNT(DISTINCT key) when joins repeat them."""
@@ -420,34 +596,93 @@ class Planner:
         reading = self.reading
         grouped: list[ColumnRef] = []
         shown: list[ColumnRef] = []
+        projections = [self.shown_ref(link) for link in reading.projections]
+        named = {c.table.lower() for c in projections}
         for link in reading.groups:
+            if link.best.element.kind == "table" and self.groups_own_rows(link, projections):
+                continue
             if link.best.element.kind == "table":
                 keys, label = self.entity_columns(self.table_of(link))
                 grouped += keys
-                shown += label
+                if self.table_of(link).lower() not in named:
+                    shown += label  # 'the account id … for each account' shows just the id
             else:
                 column = self.ref(link)
                 grouped.append(column)
-                shown.append(column)
-        projections = [self.ref(link) for link in reading.projections]
+                if not any(link is h for h in reading.hidden_groups):
+                    shown.append(column)
+                if reading.by_frequency and self.resolver.is_key(_element(column)):
+                    raise TranslationError(
+                        f"every {column.table} row has its own {column.column}: "
+                        "'most common' needs a column whose values repeat",
+                        hint="ask about the table that refers to it",
+                    )
         measured = {item.column.table.lower() for item in measures if item.column is not None}
         if not grouped and self.subject_is_entity(measured):
-            keys, label = self.entity_columns(self.parts.subject)
+            keys, label = self.entity_columns(self.entity_table(projections))
             if projections:
                 keys = [k for k in keys if k not in label]
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
 
+    def groups_own_rows(self, link: Link, projections: list[ColumnRef]) -> bool:
+        """'the statuses and average populations of each city', 'group ships by flag':
+        grouping the measured table by its own rows measures each row alone; the
+        columns shown (or the other groups) are what the groups are."""
+        table = self.table_of(link).lower()
+        if table != self.parts.subject.lower():
+            return False
+        others = [g for g in self.reading.groups if g is not link]
+        own = [c for c in projections if c.table.lower() == table]
+        if others or (own and len(own) == len(projections)):
+            self.parts.notes.append(f"{link.text!r}: grouped by the columns named instead")
+            return True
+        return False
+
+    def entity_table(self, projections: list[ColumnRef]) -> str:
+        """The rows each group stands for: the subject, unless the subject is what is
+        counted and the shown columns all belong to one other table ('the station
+        name with at least two trains': one group per station)."""
+        subject = self.parts.subject
+        counted = {self.table_of(h[2]).lower() for h in self.reading.having}
+        shown = {c.table for c in projections}
+        if counted == {subject.lower()} and len(shown) == 1:
+            (table,) = shown
+            if table.lower() != subject.lower():
+                return table
+        return subject
+
     def subject_is_entity(self, measured: set[str]) -> bool:
         """Group by the subject when what is measured lives in another table."""
         reading = self.reading
         subject = self.parts.subject.lower()
+        counted = {self.table_of(h[2]).lower() for h in reading.having}
+        counted |= {t.lower() for t in self.counted_tables()}
+        own = reading.projections and all(
+            self.table_of(p).lower() == subject for p in reading.projections
+        )
+        if counted == {subject} and own and not reading.groups:
+            return False  # 'locations with 2 or more cinemas': group the cinemas by location
         if reading.having or any(t.lower() != subject for t in self.counted_tables()):
             return True
         if reading.count and reading.counted is not None:
             return False
+        if self.fixes_one_subject_row():
+            return False  # 'the average price of lessons taught by Janessa Sawayn'
         return bool(measured) and subject not in measured
+
+    def fixes_one_subject_row(self) -> bool:
+        """Whether a filter picks the subject's rows by value ('at the Amersham station'):
+        the measure is then over those rows, not one group per subject row."""
+        subject = self.parts.subject.lower()
+        return any(
+            isinstance(f, Predicate)
+            and f.op == "="
+            and f.column.table.lower() == subject
+            and isinstance(f.value, str)
+            for f in self.parts.filters
+        )
 
     def entity_columns(self, table_name: str) -> tuple[list[ColumnRef], list[ColumnRef]]:
         table = self.graph.table(table_name)
@@ -465,9 +700,10 @@ class Planner:
             return
         if not (reading.superlative_after_subject or reading.projections or reading.groups):
             return
-        self.parts.order_by.append(
-            OrderItem(item=measures[0], descending=reading.superlative == "max")
-        )
+        ranked = measures[0]
+        if reading.by_frequency:
+            ranked = next((m for m in measures if m.aggregate == "count"), ranked)
+        self.parts.order_by.append(OrderItem(item=ranked, descending=reading.superlative == "max"))
         self.parts.limit = reading.limit or 1
 
     # order
@@ -477,6 +713,11 @@ class Planner:
         if self.parts.order_by:
             return
         targets = [self.order_item(target) for target in reading.order]
+        if not targets and reading.ranking and not reading.direction_named:
+            raise TranslationError(
+                "could not tell what the top rows are ranked by",
+                hint="name the measure, e.g. 'the top 5 customers by total amount'",
+            )
         if not targets and (reading.descending is not None or reading.ranking):
             targets = [self.default_order_item()]
         descending = bool(reading.descending)
@@ -493,7 +734,7 @@ class Planner:
             return item
         if target.best.element.kind == "table":
             return self.count_item(self.table_of(target))
-        column = self.ref(target)
+        column = self.not_a_loose_key(target, self.ref(target))
         for item in self.parts.select:
             if item.column == column:
                 return item
@@ -505,6 +746,16 @@ class Planner:
         return SelectItem(column=column)
 
     def default_order_item(self) -> SelectItem:
+        if self.reading.alphabetical:
+            texts = [
+                s
+                for s in self.parts.select
+                if s.aggregate is None
+                and s.column is not None
+                and self.resolver.kind_of(_element(s.column)) == "text"
+            ]
+            if texts:
+                return texts[0]
         aggregates = [s for s in self.parts.select if s.aggregate]
         if aggregates:
             return aggregates[0]
@@ -531,7 +782,10 @@ class Planner:
         paths = self.graph.paths_from(subject)
         joined = [subject.lower()]
         joins: list[Join] = []
+        used = self.tables_used()
         for table in self.parts.tables[1:]:
+            if table.lower() in self.moved and table.lower() not in used:
+                continue
             path = paths.get(table.lower())
             if path is None:
                 raise TranslationError(
@@ -557,6 +811,55 @@ class Planner:
                     + " (shortest foreign-key path)"
                 )
         return joins
+
+    def without_loose_join_keys(self, joins: list[Join]) -> list[SelectItem]:
+        """A join key that a word named only in part ('scientists assigned to a project'
+        → AssignedTo.Project) links the rows; it is not what the question asks to see."""
+        keys = {ref for join in joins for key in join.on for ref in (key.left, key.right)}
+        loose = [
+            s
+            for s in self.parts.select
+            if s.aggregate is None
+            and s.column in keys
+            and s.column in self.parts.loosely_named
+            and not self.is_label(s.column)
+        ]
+        if not loose or len(loose) == len(self.parts.select):
+            return self.parts.select
+        raise TranslationError(
+            "a word names only part of the join key "
+            + ", ".join(str(s.column) for s in loose)
+            + ": the question may be asking about a related table instead",
+            hint="name the column or the related table in full",
+        )
+
+    def not_a_loose_key(self, link: Link, column: ColumnRef) -> ColumnRef:
+        """Refuse to rank by a key that a word named only in part ('the most number of
+        membership' → member_id): keys identify rows, they do not measure them."""
+        if link.best.how in ("exact", "lemma"):
+            return column
+        table = self.graph.table(column.table)
+        keys = {c.lower() for c in table.primary_key}
+        keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        if column.column.lower() in keys:
+            raise TranslationError(
+                f"{link.text!r} would rank by the key {column}, which identifies rows",
+                hint="name the measure to rank by, e.g. 'the highest price'",
+            )
+        return column
+
+    def is_label(self, column: ColumnRef) -> bool:
+        label = label_column(self.graph.table(column.table))
+        return label is not None and label.name == column.column
+
+    def tables_used(self) -> set[str]:
+        """Tables whose columns the outer query reads."""
+        parts = self.parts
+        items = [*parts.select, *(o.item for o in parts.order_by), *(h.item for h in parts.having)]
+        columns = [i.column for i in items if i.column is not None] + list(parts.group_by)
+        for f in parts.filters:
+            columns += [p.column for p in (f.any_of if isinstance(f, AnyOf) else (f,))]
+        return {c.table.lower() for c in columns}
 
     def check_bridge(self, table_name: str) -> None:
         """Refuse to guess a join path through a table that no word of the question needs,
@@ -592,7 +895,7 @@ class Planner:
         parts = self.parts
         joins = self.joins()
         return QueryPlan(
-            select=tuple(parts.select),
+            select=tuple(self.without_loose_join_keys(joins)),
             from_table=parts.subject,
             joins=tuple(joins),
             filters=tuple(parts.filters),
@@ -636,6 +939,55 @@ def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
         for value in both[0].values
     )
     return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
+
+
+def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
+    """'publishers with publications priced above 100 and publications priced below 10':
+    no row passes both filters, so each filter picks its own rows and the answers
+    INTERSECT. A plan that cannot be split that way is refused (it would answer nothing)."""
+    pair = _contradiction([f for f in plan.filters if isinstance(f, Predicate)])
+    if pair is None:
+        return plan
+    shown = {s.column for s in plan.select if s.column is not None}
+    simple = not (plan.group_by or plan.having or plan.order_by or plan.set_operation)
+    if not simple or plan.limit is not None or pair[0].column in shown:
+        raise TranslationError(
+            f"the filters on {pair[0].column} cannot both hold on one row",
+            hint="ask for rows related to each condition separately",
+        )
+    first, second = (
+        QueryPlan(**{**dict(plan), "filters": tuple(f for f in plan.filters if f is not drop)})
+        for drop in (pair[1], pair[0])
+    )
+    return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
+
+
+def _contradiction(predicates: list[Predicate]) -> tuple[Predicate, Predicate] | None:
+    for index, first in enumerate(predicates):
+        for second in predicates[index + 1 :]:
+            if first.column == second.column and _disjoint(first, second):
+                return first, second
+    return None
+
+
+def _disjoint(a: Predicate, b: Predicate) -> bool:
+    if a.op == "=" == b.op:
+        return a.value != b.value
+    lower = {">", ">="}
+    upper = {"<", "<="}
+    for low, high in ((a, b), (b, a)):
+        if low.op in lower and high.op in upper:
+            low_value, high_value = low.value, high.value
+            if isinstance(low_value, int | float) and isinstance(high_value, int | float):
+                return low_value >= high_value
+    return False
+
+
+_FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+
+def _name_lemmas(name: str) -> set[str]:
+    return {word for w in identifier_words(name) for word in lemma(w).split()}
 
 
 def _is_column_link(target: Link | Aggregate | None) -> bool:

@@ -20,10 +20,11 @@ from sqlsynth.plan import (
     Comparison,
     Scalar,
 )
-from sqlsynth.translate.cues import Cue, Unit, is_harmless
+from sqlsynth.translate.cues import ADJECTIVES, Cue, Unit, is_harmless
 from sqlsynth.translate.linking import (
     Link,
     Linking,
+    Match,
     SchemaElement,
     Token,
     nearest_elements,
@@ -48,6 +49,28 @@ _EVERY_COLUMN_WORDS = frozenset(
 """'all the information about', 'the details of': every column, not the row's label."""
 _LISTING_VERBS = frozenset({"list", "show", "display", "get"})
 """'List products over 100' reads as a spec for rows; 'Which products …' asks to name them."""
+_MAX_MIN = ("max", "min")
+_COMPARATIVES = {
+    "older": "old",
+    "younger": "young",
+    "cheaper": "cheap",
+    "longer": "long",
+    "shorter": "short",
+    "taller": "tall",
+    "heavier": "heavy",
+    "lighter": "light",
+}
+_REVERSED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
+_MEASURE_SUPERLATIVES = frozenset(
+    {"highest", "largest", "biggest", "greatest", "lowest", "smallest"}
+)
+_FREQUENCY_WORDS = frozenset({"common", "frequent", "frequently", "often", "popular"})
+"""After 'most'/'least': how many rows hold a value ('the most common type')."""
+_ORDERING_VERBS = frozenset(
+    {"order", "ordered", "sort", "sorted", "rank", "ranked", "arrange", "arranged", "listed"}
+)
+"""'ordered descending by population': 'by' after these names the order, not a grouping."""
+_KEEPS_COLUMN_SHOWN = frozenset({"of", "and", "or"})
 _WEAK_LINKS = frozenset({"of", "with", "has", "have", "had"})
 
 
@@ -64,6 +87,10 @@ class Condition:
     any_of_previous: bool = False
     each: bool = False
     source: str = ""
+    adjective: str = ""
+    against: Aggregate | None = None
+    """'price above the average price': compared with an aggregate over the whole table."""
+    """'older than 30': the gradable adjective that names the column (see ``ADJECTIVES``)."""
 
 
 @dataclass
@@ -92,6 +119,8 @@ class Reading:
     superlative_temporal: bool = False
     superlative_target: Link | Aggregate | None = None
     superlative_after_subject: bool = False
+    superlative_adjective: str | None = None
+    aggregate_having: list[tuple[Comparison, Scalar, Aggregate]] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     having: list[tuple[Comparison, Scalar, Link]] = field(default_factory=list)
     absent: list[tuple[str, str]] = field(default_factory=list)
@@ -102,6 +131,15 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     every_column: bool = False
     noun_phrase: bool = False
+    alphabetical: bool = False
+    direction_named: bool = False
+    """'in descending order', 'alphabetically': a sort the question asks for by name."""
+    by_frequency: bool = False
+    fixed_projections: list[Link] = field(default_factory=list)
+    tokens: Sequence[Token] = ()
+    """Columns named just before the value that fixes them ('carrier either Sprint')."""
+    hidden_groups: list[Link] = field(default_factory=list)
+    """'the most common status': rank the values of a column by how many rows hold them."""
 
 
 Pending = Literal[
@@ -123,7 +161,7 @@ class Reader:
         self.units = list(units)
         self.tokens = tokens
         self.kind_of = kind_of
-        self.reading = Reading()
+        self.reading = Reading(tokens=tokens)
         self.pending: Pending = ""
         self.pending_arg = ""
         self.negated = False
@@ -137,6 +175,7 @@ class Reader:
         self.stacked: list[AggregateFunction] = []
         self.last_unit: Unit | None = None
         self.position = 0
+        self.compare_adjective = ""
 
     def read(self) -> Reading:
         first = self.units[0] if self.units else None
@@ -158,11 +197,66 @@ class Reader:
             self.last_unit = unit
         if self.negated:
             self.reading.problems.append("could not tell what the negation applies to")
-        if self.pending in _NEEDS_OBJECT and self.last_unit and self.last_unit.cue:
+        self.group_by_each_at_end()
+        self.superlative_at_end()
+        frequency_last = self.reading.by_frequency and self.pending == "superlative"
+        if self.pending in _NEEDS_OBJECT and self.last_unit and not frequency_last:
+            self.dangling()
+        return self.reading
+
+    def superlative_at_end(self) -> None:
+        """'the race held most recently': the latest by the date of the rows named last;
+        'the movie that has been reviewed the most': ranked by its related rows."""
+        unit = self.last_unit
+        if self.pending != "superlative" or unit is None or unit.cue is None:
+            return
+        reading = self.reading
+        if reading.superlative_target is not None:
+            return
+        if reading.superlative_temporal and reading.tables:
+            reading.superlative_target = reading.tables[-1]
+            reading.superlative_after_subject = True
+            self.set_pending("")
+        elif unit.cue.text.lower() in ("most", "least", "fewest"):
+            index = self.units.index(unit)
+            before = self.units[index - 1] if index > 0 else None
+            column = before.link if before is not None else None
+            if column is not None and column.best.element.kind == "column":
+                # 'the procedure that costs the most': ranked by the column just named
+                reading.projections = [p for p in reading.projections if p is not column]
+                reading.superlative_target = column
+                reading.superlative_after_subject = True
+                self.set_pending("")
+                return
+            self.rank_by_related_rows(self.tokens[unit.start])
+
+    def group_by_each_at_end(self) -> None:
+        """'the different card types, and how many cards are there of each?': a final
+        'each' groups by what was named first."""
+        unit = self.last_unit
+        if self.pending != "group" or unit is None or unit.cue is None:
+            return
+        if unit.cue.text.lower() != "each" or not self.reading.projections:
+            return
+        self.reading.groups.append(self.reading.projections[0])
+        self.set_pending("")
+
+    def dangling(self) -> None:
+        if self.last_unit and self.last_unit.cue:
             self.reading.problems.append(
                 f"{self.last_unit.cue.text!r} is not followed by what it applies to"
             )
-        return self.reading
+
+    def rank_by_related_rows(self, token: Token) -> None:
+        """'the student who visited restaurants most often': students ranked by how many
+        rows of the table named before the adverb refer to them."""
+        tables = self.reading.tables
+        if len(tables) < 2 or tables[-1].best.element.table == tables[0].best.element.table:
+            self.reading.problems.append(f"could not tell what {token.text!r} counts")
+            return
+        self.reading.superlative_target = tables[-1]
+        self.reading.superlative_after_subject = True
+        self.set_pending("")
 
     def peek(self) -> Unit | None:
         return self.units[self.position] if self.position < len(self.units) else None
@@ -194,18 +288,107 @@ class Reader:
         self.set_pending("count")
 
     def cue_aggregate(self, cue: Cue) -> None:
+        if self.pending == "compare" and cue.arg in ("avg", "min", "max"):
+            self.compare_with_aggregate(cue)
+            return
         if self.pending == "aggregate" and self.pending_arg != cue.arg:
             # "the minimum and maximum price": both apply to the column that follows
             self.stacked.append(_AGGREGATE_FUNCTIONS[self.pending_arg])
             self.pending_arg = cue.arg
+            return
+        if self.superlative_listed(cue):
+            return
+        if self.aggregate_ranks_rows(cue):
+            self.cue_superlative(cue)  # 'the employee with the maximum salary'
             return
         self.stacked = []
         self.superlative_waiting = self.pending == "superlative"  # "highest average price"
         self.order_waiting = self.pending == "order"  # "by total amount"
         self.set_pending("aggregate", cue.arg)
 
+    def aggregate_ranks_rows(self, cue: Cue) -> bool:
+        """'the id and name of the employee with (the) maximum salary': after the rows are
+        named, 'with the maximum' picks the row, as 'with the highest' does."""
+        reading = self.reading
+        if cue.arg not in ("max", "min") or self.pending or reading.count or reading.aggregates:
+            return False
+        before = [t.norm for t in self.tokens[max(0, cue.start - 2) : cue.start]]
+        return (
+            bool(before)
+            and before[-1] in ("with", "the")
+            and "with" in before
+            and bool(reading.projections)
+        )
+
+    def superlative_listed(self, cue: Cue) -> bool:
+        """'the lowest and highest rating', 'the highest and average cost': superlatives
+        listed with 'and' before their column are aggregates of it, like 'minimum'."""
+        previous = self.reading.superlative
+        adjacent = self.last_unit is not None and self.last_unit.cue is not None
+        if self.pending != "superlative" or previous is None:
+            return False
+        if self.conjunction != "and" and not adjacent:
+            return False
+        if self.reading.superlative_after_subject or cue.arg not in _AGGREGATE_FUNCTIONS:
+            return False
+        self.stacked = [_AGGREGATE_FUNCTIONS[previous]]
+        self.reading.superlative = None
+        self.conjunction = ""
+        self.set_pending("aggregate", cue.arg)
+        return True
+
+    def compare_with_aggregate(self, cue: Cue) -> None:
+        """'price above the average price', 'older than the average age': the column
+        before the comparison against one aggregate of the column after it (or itself)."""
+        op = self.pending_arg
+        compared = self.consume_last_column()
+        following = self.peek()
+        measured = compared
+        if (
+            following is not None
+            and following.link
+            and following.link.best.element.kind == "column"
+        ):
+            measured = following.link
+            self.position += 1
+        if compared is None or measured is None or op not in _COMPARISON_OPS:
+            self.reading.problems.append(
+                f"could not tell which column {cue.text!r} is compared with"
+            )
+            return
+        if self.reading.aggregates and self.reading.aggregates[-1].column is compared:
+            self.reading.problems.append(
+                f"could not compare the aggregate {compared.text!r} with {cue.text!r} "
+                "(a HAVING against a subquery is not supported yet)"
+            )
+            return
+        if self.compare_adjective and not ADJECTIVES[self.compare_adjective].more:
+            op = _REVERSED[op]  # 'younger than the average age': age below it
+        self.compare_adjective = ""
+        func = _AGGREGATE_FUNCTIONS[cue.arg]
+        self.add_condition(
+            Condition(
+                op=op,
+                column=compared,
+                against=Aggregate(func, measured),
+                source=f"{compared.text} {cue.text}",
+            )
+        )
+        self.pending, self.pending_arg = "", ""
+
     def cue_superlative(self, cue: Cue) -> None:
         reading = self.reading
+        if cue.arg in ADJECTIVES:
+            # 'the oldest student': the adjective names the measure, the noun the rows
+            reading.superlative = "max" if ADJECTIVES[cue.arg].more else "min"
+            reading.superlative_adjective = cue.arg
+            reading.superlative_after_subject = True
+            if self.last_unit is not None and self.last_unit.token and self.last_unit.token.number:
+                reading.limit = int(self.last_unit.token.number)
+            self.set_pending("")
+            return
+        if self.superlative_listed(cue):
+            return
         reading.superlative = "min" if cue.arg in ("min", "earliest") else "max"
         reading.superlative_temporal = cue.arg in ("latest", "earliest")
         reading.superlative_after_subject = bool(reading.tables or reading.projections)
@@ -220,6 +403,12 @@ class Reader:
         if cue.start > 0 and _is_participle(self.tokens[cue.start - 1]):
             return  # "requested by entrepreneurs", "written by": the agent, not a grouping
         ordering = self.reading.ranking or self.reading.superlative is not None
+        following = self.peek()
+        ordering = ordering or bool(
+            following and following.cue and following.cue.kind == "direction"
+        )
+        before = self.tokens[max(0, cue.start - 3) : cue.start]
+        ordering = ordering or any(t.norm in _ORDERING_VERBS for t in before)
         self.set_pending("order" if ordering else "group")
 
     def cue_order(self, cue: Cue) -> None:
@@ -229,6 +418,8 @@ class Reader:
 
     def cue_direction(self, cue: Cue) -> None:
         self.reading.descending = cue.arg == "desc"
+        self.reading.direction_named = True
+        self.reading.alphabetical = self.reading.alphabetical or "alphabetical" in cue.text.lower()
 
     def cue_limit(self, cue: Cue) -> None:
         following = self.peek()
@@ -246,7 +437,9 @@ class Reader:
         self.set_pending("limit")
 
     def cue_compare(self, cue: Cue) -> None:
-        self.set_pending("compare", cue.arg)
+        op, _, adjective = cue.arg.partition(":")
+        self.compare_adjective = adjective
+        self.set_pending("compare", op)
 
     def cue_contains(self, cue: Cue) -> None:
         self.set_pending("contains")
@@ -257,6 +450,9 @@ class Reader:
     def cue_distinct(self, cue: Cue) -> None:
         if self.pending != "count":  # a counted column is counted DISTINCT anyway
             self.distinct_next = True
+
+    def cue_filler(self, cue: Cue) -> None:
+        """'How many courses are there in total?': words that add nothing to the query."""
 
     def cue_conjunction(self, cue: Cue) -> None:
         self.conjunction = cue.arg
@@ -340,6 +536,12 @@ class Reader:
             reading.groups.append(link)
         elif pending == "superlative":
             reading.superlative_target = link
+            word = self.last_unit.text.lower() if self.last_unit and self.last_unit.cue else ""
+            if word in _MEASURE_SUPERLATIVES and not reading.superlative_temporal:
+                # 'the highest roller coaster' grades a column; 'the most coasters' counts
+                reading.problems.append(
+                    f"could not tell which column of {link.text!r} {word!r} ranks by"
+                )
         elif self.negated and reading.tables:
             reading.absent.append((link.best.element.table, link.text))
             self.negated = False
@@ -362,6 +564,8 @@ class Reader:
         if self.negated and pending == "":
             self.on_negated_column(link)
             return
+        if pending == "" and self.shares_last_aggregate(link):
+            return
         if pending == "count":
             reading.counted = link
         elif pending == "aggregate":
@@ -380,6 +584,11 @@ class Reader:
             reading.groups.append(link)
         elif pending == "order":
             reading.order.append(link)
+        elif pending == "superlative" and self.superlative_is_aggregate():
+            # 'the highest cost, lowest cost and average cost of procedures'
+            assert reading.superlative in _AGGREGATE_FUNCTIONS
+            reading.aggregates.append(Aggregate(_AGGREGATE_FUNCTIONS[reading.superlative], link))
+            reading.superlative = None
         elif pending == "superlative":
             reading.superlative_target = link
         else:
@@ -394,6 +603,39 @@ class Reader:
         if pending != "compare":
             self.set_pending("")
 
+    def superlative_is_aggregate(self) -> bool:
+        """A superlative listed among aggregates, before anything names the rows."""
+        reading = self.reading
+        listed = bool(reading.aggregates) or any(
+            u.cue is not None and u.cue.kind in ("aggregate", "superlative")
+            for u in self.units[self.position : self.position + 4]
+        )
+        return (
+            listed
+            and not reading.superlative_after_subject
+            and not reading.superlative_temporal
+            and reading.superlative in ("max", "min")
+            and self.pending_arg in ("max", "min")
+        )
+
+    def shares_last_aggregate(self, link: Link) -> bool:
+        """'the average height and weight': a numeric column joined by 'and' right after
+        an aggregated one takes the same aggregate."""
+        index = self.position - 1
+        if index < 2 or self.conjunction != "and" or not self.reading.aggregates:
+            return False
+        joined, before = self.units[index - 1], self.units[index - 2]
+        last = self.reading.aggregates[-1]
+        if joined.cue is None or joined.cue.kind != "conjunction" or before.link is not last.column:
+            return False
+        if self.kind_of(link.best.element) != "numeric" or {"id", "ids"} & set(
+            link.text.lower().split()
+        ):
+            return False
+        self.reading.aggregates.append(Aggregate(last.func, link))
+        self.last_column = link
+        return True
+
     def on_flag(self, link: Link) -> None:
         """A true/false column used as a word: 'returned loans', 'not returned'."""
         self.add_condition(Condition(op="=", column=link, value=not self.negated, source=link.text))
@@ -401,12 +643,19 @@ class Reader:
         self.set_pending("")
 
     def on_negated_column(self, link: Link) -> None:
-        """'books never loaned': a column of another table stands for that table's rows."""
-        self.negated = False
+        """'books never loaned': a column of another table stands for that table's rows;
+        'cities that do not have the status Village': the negation waits for the value."""
         table = link.best.element.table
         if self.reading.tables and table != self.reading.tables[0].best.element.table:
+            self.negated = False
             self.reading.absent.append((table, link.text))
             return
+        following = self.peek()
+        value = following.link if following is not None else None
+        if value is not None and value.best.element.kind == "value" and _same_column(link, value):
+            self.last_column = link  # the value takes the negation: status != 'Village'
+            return
+        self.negated = False
         self.reading.problems.append(
             f"could not tell what the negation before {link.text!r} excludes"
         )
@@ -465,20 +714,39 @@ class Reader:
     # literal tokens
 
     def on_token(self, token: Token) -> None:
+        cue = self.last_unit.cue if self.last_unit else None
+        if (
+            token.norm in _FREQUENCY_WORDS
+            and cue
+            and cue.kind == "superlative"
+            and cue.arg in _MAX_MIN
+        ):
+            if token.norm in ("often", "frequently"):
+                self.rank_by_related_rows(token)
+                return
+            self.reading.by_frequency = True
+            return
         if token.kind == "number":
             self.on_number(token)
         elif token.kind == "quoted":
             self.on_quoted(token)
         elif token.kind == "word" and token.norm in _EVERY_COLUMN_WORDS:
             self.reading.every_column = True
+        elif token.kind == "word" and self.on_proper_noun(token):
+            return
         elif token.kind == "word" and not is_harmless(token):
             self.reading.unplaced.append(token.text)
 
     def on_number(self, token: Token) -> None:
         assert token.number is not None
         number = token.number
-        following = self.peek()
         op = self.pending_arg if self.pending == "compare" else "="
+        self.years_old(token)
+        bound = self.open_bound(token)
+        if bound:
+            op = bound
+            self.pending, self.pending_arg = "compare", op
+        following = self.peek()
         if self.negated:
             op = {"=": "!=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}.get(op, op)
             self.negated = False
@@ -518,20 +786,126 @@ class Reader:
             self.set_pending("")
             return
         column = self.consume_last_column() or self.take_following_column()
+        column = column or self.coordinated_column()
+        if column is None and self.compares_a_count(op, number):
+            return
         if self.pending != "compare" and column is None and not _is_year(number):
             self.reading.unplaced.append(token.text)
             return
         before = self.last_unit.text if self.last_unit else ""
+        aggregates = self.reading.aggregates
+        if column is not None and aggregates and aggregates[-1].column is column:
+            # 'average attendance over 200': the aggregate is compared (HAVING), not each row
+            self.reading.aggregate_having.append((_COMPARISON_OPS[op], number, aggregates.pop()))
+            self.set_pending("")
+            return
         self.add_condition(
             Condition(
                 op=op,
                 column=column,
                 value=number,
-                temporal=_is_year(number),
+                temporal=_is_year(number) and not self.compare_adjective,
                 source=f"{before} {token.text}".strip(),
+                adjective=self.compare_adjective,
             )
         )
+        self.compare_adjective = ""
         self.set_pending("")
+
+    def compares_a_count(self, op: str, number: float) -> bool:
+        """'albums that have the number of tracks greater than 10': the count named after
+        the rows is compared (HAVING), not counted for the answer."""
+        reading = self.reading
+        counted = reading.counted
+        if self.pending != "compare" or op not in _COMPARISON_OPS or counted is None:
+            return False
+        if counted.best.element.kind != "table" or len(reading.tables) < 2:
+            return False
+        subject = reading.tables[0]
+        if counted is subject or reading.count_at is None or reading.count_at < subject.end:
+            return False
+        reading.having.append((_COMPARISON_OPS[op], number, counted))
+        reading.count, reading.counted, reading.count_at = False, None, None
+        reading.notes.append(f"the number of {counted.text!r} is compared, not shown")
+        self.set_pending("")
+        return True
+
+    def coordinated_column(self) -> Link | None:
+        """'population bigger than 1500 and smaller than 500', 'length below 3 or above 5':
+        a comparison joined by 'and'/'or' to the one before compares the same column."""
+        conditions = self.reading.conditions
+        if self.pending != "compare" or not self.conjunction or not conditions:
+            return None
+        previous = conditions[-1]
+        if previous.column is None or previous.value_link is not None:
+            return None
+        if self.last_unit is None or self.last_unit.cue is None:
+            return None
+        return previous.column
+
+    def years_old(self, token: Token) -> None:
+        """'students over 20 years old', 'actors who are not 20 years old': the number is
+        an age; 'old' names the column the way 'older than' does."""
+        words = tuple(t.norm for t in self.tokens[token.index + 1 : token.index + 3])
+        if words not in (("years", "old"), ("year", "old")):
+            return
+        self.compare_adjective = "old"
+        end = token.index + 3
+        while self.position < len(self.units) and self.units[self.position].start < end:
+            self.position += 1
+
+    def open_bound(self, token: Token) -> str:
+        """'3 or more actors', '5 or fewer': the number is an inclusive bound; the words
+        'or more' are skipped."""
+        words = tuple(t.norm for t in self.tokens[token.index + 1 : token.index + 3])
+        if len(words) < 2 or words[0] != "or":
+            return ""
+        after = self.tokens[token.index + 3 : token.index + 4]
+        if after and after[0].kind == "number":
+            return ""  # 'below 30 or above 70': a second comparison, not a bound
+        bound = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">="}
+        bound |= {"after": ">=", "later": ">=", "before": "<=", "earlier": "<="}
+        bound |= {"fewer": "<=", "less": "<=", "lower": "<=", "below": "<=", "under": "<="}
+        adjective = _COMPARATIVES.get(words[1], "")
+        if adjective:
+            self.compare_adjective = adjective  # '60 or older': age >= 60
+            bound[words[1]] = ">="
+        op = bound.get(words[1], "")
+        if op:
+            end = token.index + 3
+            while self.position < len(self.units) and self.units[self.position].start < end:
+                self.position += 1
+        return op
+
+    def on_proper_noun(self, token: Token) -> bool:
+        """'tracks whose genre is Rock', 'the student named Linda Smith': a capitalised word
+        right after a text column (and a linking verb) is a value of it, even unsampled."""
+        if token.index == 0 or not token.text[:1].isupper() or token.stop:
+            return False
+        column = self.last_column
+        if column is None or self.kind_of(column.best.element) != "text":
+            return False
+        if self.consume_last_column() is None:
+            return False
+        words = [token.text]
+        while (following := self.peek()) is not None and following.token is not None:
+            nxt = following.token
+            if (
+                nxt.kind != "word"
+                or not nxt.text[:1].isupper()
+                or nxt.index != token.index + len(words)
+            ):
+                break
+            words.append(nxt.text)
+            self.position += 1
+        value = " ".join(words)
+        op = "!=" if self.negated else "="
+        self.add_condition(
+            Condition(op=op, column=column, value=value, source=f"{column.text} {value}")
+        )
+        self.negated = False
+        self.set_pending("")
+        return True
 
     def on_between(self, token: Token) -> None:
         following = self.peek()
@@ -612,7 +986,17 @@ def drop_context_after_count(reading: Reading) -> Reading:
         kept = [link for link in reading.projections if link.start < reading.count_at]
         dropped = [link for link in reading.projections if link.start >= reading.count_at]
         for link in dropped:
-            reading.notes.append(f"{link.text!r} describes what is counted (not shown)")
+            filtered = any(
+                _same_column(link, named)
+                for c in reading.conditions
+                if (named := c.value_link or c.column) is not None
+            )
+            if link.best.how in ("exact", "lemma") and not filtered:
+                # 'how many companies are headquartered in the US': a column named in full
+                # says something about the counted rows that no filter captured
+                reading.unplaced.append(link.text)
+            else:
+                reading.notes.append(f"{link.text!r} describes what is counted (not shown)")
         reading.projections = kept
     return reading
 
@@ -652,7 +1036,11 @@ def columns_for_table_nouns(reading: Reading) -> Reading:
             continue
         reading.tables = [t for t in reading.tables if t is not link]
         as_column = link.model_copy(update={"matches": (column,)})
-        if not reading.count:
+        if not (reading.count or reading.aggregates) and (
+            not reading.projections or _listed_with(link, reading.projections, reading.tokens)
+        ):
+            # 'players from UCLA' asks for the players; beside other outputs the noun is
+            # context ('the county that the delegates on X belong to')
             reading.projections.insert(0, as_column)
         reading.notes.append(
             f"{link.text!r} names the column {column.element.table}."
@@ -661,7 +1049,114 @@ def columns_for_table_nouns(reading: Reading) -> Reading:
     return reading
 
 
-READING_RULES = (drop_context_after_count, columns_for_table_nouns)
+def rank_by_frequency(reading: Reading) -> Reading:
+    """'the most common status', 'Which type is least common?': group by the column and
+    order the groups by how many rows each holds, keeping the first."""
+    if not reading.by_frequency:
+        return reading
+    target = reading.superlative_target
+    others = [t for t in reading.tables if t.best.element.table != _table(target)]
+    if isinstance(target, Link) and target.best.element.kind == "table" and others:
+        # 'the most common genre in all tracks': the genre with the most tracks
+        reading.superlative_target = others[-1]
+        reading.by_frequency = False
+        reading.superlative_after_subject = True
+        return reading
+    if target is None and reading.projections:
+        target = reading.projections[-1]
+    elif isinstance(target, Link) and (reading.projections or reading.aggregates):
+        reading.hidden_groups.append(target)  # 'the total of the most common type'
+    if not isinstance(target, Link) or target.best.element.kind == "table":
+        reading.problems.append("could not tell which column's values 'most common' ranks")
+        return reading
+    table = target.best.element.table
+    rows = Match(element=SchemaElement(kind="table", table=table), score=1.0, how="exact")
+    reading.groups.append(target)
+    reading.superlative_target = target.model_copy(update={"matches": (rows,)})
+    reading.superlative_temporal = False
+    reading.notes.append(f"'most common' {target.text!r}: the value most {table} rows hold")
+    return reading
+
+
+def fixed_projections(reading: Reading) -> Reading:
+    """A column shown and then fixed to a value a few words later ('carrier either
+    Sprint', 'managed by Emma') need not be shown; 'genre of poetry books' still is."""
+    for condition in reading.conditions:
+        value = condition.value_link
+        if value is None or condition.op not in ("=", "in"):
+            continue
+        for shown in reading.projections:
+            gap = reading.tokens[shown.end : value.start]
+            if len(gap) > 3 or not _same_column(shown, value):
+                continue
+            if not gap or gap[0].norm not in _KEEPS_COLUMN_SHOWN:
+                reading.fixed_projections.append(shown)
+    return reading
+
+
+def verbs_are_not_outputs(reading: Reading) -> Reading:
+    """'architects who built a mill', 'heads who are acting': a verb that only partly
+    matches a column name (built_year, temporary_acting) describes the rows; beside the
+    columns the question asks for it is not shown."""
+    verbs = [
+        link
+        for link in reading.projections
+        if link.end - link.start == 1
+        and link.best.how in ("partial", "fuzzy", "description")
+        and _is_verb_form(reading.tokens[link.start])
+    ]
+    if verbs and len(verbs) < len(reading.projections):
+        reading.projections = [p for p in reading.projections if not any(p is v for v in verbs)]
+        for link in verbs:
+            reading.notes.append(f"{link.text!r} is a verb describing the rows (not shown)")
+    return reading
+
+
+_LIST_WORDS = frozenset({"the", "a", "an", "and", "their", "its", "his", "her", "also"})
+
+
+def _listed_with(link: Link, others: Sequence[Link], tokens: Sequence[Token]) -> bool:
+    """'the season, the player, and the name': a noun listed beside other outputs (only
+    articles and 'and' between) is one of them."""
+    for other in others:
+        start, end = (other.end, link.start) if other.end <= link.start else (link.end, other.start)
+        if all(t.norm in _LIST_WORDS for t in tokens[start:end]):
+            return True
+    return False
+
+
+def _table(link: Link | Aggregate | None) -> str:
+    return link.best.element.table if isinstance(link, Link) else ""
+
+
+def _is_verb_form(token: Token) -> bool:
+    return _is_participle(token) or (token.norm.endswith("ing") and len(token.norm) > 5)
+
+
+def measured_columns_are_not_outputs(reading: Reading) -> Reading:
+    """'the maximum and average amount of outstanding': a second word for the column an
+    aggregate or count already measures is not a separate output."""
+    measured = [a.column for a in reading.aggregates if a.column is not None]
+    if reading.counted is not None and reading.counted.best.element.kind == "column":
+        measured.append(reading.counted)
+    named = {(m.best.element.table, m.best.element.column) for m in measured}
+    kept = [
+        p for p in reading.projections if (p.best.element.table, p.best.element.column) not in named
+    ]
+    if measured and len(kept) < len(reading.projections):
+        reading.notes.append("a column already measured is not shown again")
+        reading.projections = kept
+    return reading
+
+
+READING_RULES = (
+    measured_columns_are_not_outputs,
+    verbs_are_not_outputs,
+    drop_context_after_count,
+    columns_for_table_nouns,
+    rank_by_frequency,
+    fixed_projections,
+)
 
 
 def check_placed(reading: Reading, linking: Linking, catalog: Catalog) -> None:

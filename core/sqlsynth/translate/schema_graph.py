@@ -98,7 +98,14 @@ def label_column(table: Table) -> Column | None:
     keys = {c.lower() for c in table.primary_key}
     keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
     texts = [c for c in table.columns if column_kind(c) == "text" and c.name.lower() not in keys]
-    named = [c for c in texts if identifier_words(c.name)[-1:] in (("name",), ("title",))]
+    references = {c.lower() for fk in table.foreign_keys for c in fk.columns}
+    named = [
+        c
+        for c in table.columns
+        if column_kind(c) == "text"
+        and c.name.lower() not in references
+        and identifier_words(c.name)[-1:] in (("name",), ("title",))
+    ]
     return next(iter(named or texts), None)
 
 
@@ -122,6 +129,13 @@ class Resolver:
         if want is not None:
             typed = [m for m in candidates if self.kind_of(m.element) == want]
             candidates = typed or candidates
+        if link.text.lower() in _LABEL_WORDS and best.element.kind == "column":
+            own = [
+                m
+                for m in link.matches
+                if m.element.kind == "column" and m.element.table.lower() == self.subject.lower()
+            ]
+            candidates = own or candidates  # 'the names of departments': dept_name
         if link.text.lower() in ("id", "ids") and best.element.kind == "column":
             keys = [m for m in link.matches if self.is_key(m.element)]
             candidates = keys or candidates  # 'the ids of orders': their primary key
@@ -149,6 +163,9 @@ class Resolver:
                 hint=f"name one of its columns: {_columns_hint(self.graph.table(element.table))}",
             )
         return ColumnRef(table=element.table, column=element.column)
+
+
+_LABEL_WORDS = frozenset({"name", "names", "title", "titles"})
 
 
 def _columns_hint(table: Table) -> str:
