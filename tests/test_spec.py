@@ -39,6 +39,12 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
         load_spec_file(path)
 
 
+def test_spec_files_cannot_construct_python_objects(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.yml", "name: a\nprompt: !!python/object/apply:os.getcwd []\n")
+    with pytest.raises(SpecError, match="is not valid YAML"):
+        load_spec_file(path)
+
+
 def test_duplicate_spec_names_are_rejected(tmp_path: Path) -> None:
     write(tmp_path / "specs" / "a.yml", "name: same\nprompt: one\n")
     write(tmp_path / "specs" / "b.yml", "name: same\nprompt: two\n")
