@@ -29,6 +29,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_translate_validate.py
+	$(BIN)/python bench/bench_airflow_import.py
+	$(BIN)/python bench/bench_airflow_overhead.py
+	$(BIN)/python bench/bench_dbt_nl_model.py
+	$(BIN)/python bench/bench_llm.py
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
