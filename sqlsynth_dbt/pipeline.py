@@ -32,7 +32,7 @@ from sqlsynth.artifact import (
 )
 from sqlsynth.audit import AuditLog
 from sqlsynth.errors import SpecError, SqlsynthError, StaleModelError, ValidationError
-from sqlsynth.fsutil import atomic_write_text
+from sqlsynth.fsutil import atomic_write_text, write_all_or_nothing
 from sqlsynth.lineage import column_lineage
 from sqlsynth.spec import NLSpec, spec_hash
 from sqlsynth.translate import Draft, Translator, get_translator
@@ -340,28 +340,10 @@ def _hand_edit_error(project: DbtProject, previous: GeneratedModel) -> SqlsynthE
 
 
 def _write(planned: Sequence[PlannedModel]) -> None:
-    """Write every model's SQL and YAML; if anything fails, put back what was replaced."""
-    backups: list[tuple[Path, str | None]] = []
-    try:
-        for model in planned:
-            for path, text in ((model.sql_path, model.sql_text), (model.yml_path, model.yml_text)):
-                old = path.read_text("utf-8") if path.is_file() else None
-                if old != text:
-                    atomic_write_text(path, text)
-                    backups.append((path, old))
-    except BaseException as exc:
-        for path, old in reversed(backups):
-            if old is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write_text(path, old)
-        if isinstance(exc, OSError):
-            raise SqlsynthError(
-                f"could not write {exc.filename or 'the models'}: {exc.strerror}; "
-                "every model file was left as it was",
-                hint="fix the path or permissions and generate again",
-            ) from exc
-        raise
+    """Write every model's SQL and YAML, all or nothing."""
+    write_all_or_nothing(
+        [pair for m in planned for pair in ((m.sql_path, m.sql_text), (m.yml_path, m.yml_text))]
+    )
 
 
 def approve(

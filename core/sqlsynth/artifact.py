@@ -75,10 +75,14 @@ def read_lock(path: Path) -> Lock:
         ) from exc
 
 
+def lock_text(lock: Lock) -> str:
+    """The lock as JSON with sorted keys, so diffs stay small and reviewable."""
+    return json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+
 def write_lock(lock: Lock, path: Path) -> None:
-    """Write the lock atomically with sorted keys, so diffs stay small and reviewable."""
-    data = lock.model_dump(mode="json")
-    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+    """Write the lock atomically."""
+    atomic_write_text(path, lock_text(lock))
 
 
 def render_sql_file(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+from sqlsynth.errors import SqlsynthError
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -25,4 +28,31 @@ def atomic_write_text(path: Path, text: str) -> None:
         Path(tmp_name).replace(path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_all_or_nothing(files: Sequence[tuple[Path, str]]) -> None:
+    """Write each ``(path, text)`` atomically, in order; if one write fails, put back every
+    file already replaced, so a set of files that belong together (SQL files and their lock,
+    a model and its YAML) is never half-updated. Files whose text is unchanged are not touched.
+    """
+    backups: list[tuple[Path, str | None]] = []
+    try:
+        for path, text in files:
+            old = path.read_text("utf-8") if path.is_file() else None
+            if old != text:
+                atomic_write_text(path, text)
+                backups.append((path, old))
+    except BaseException as exc:
+        for path, old in reversed(backups):
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write_text(path, old)
+        if isinstance(exc, OSError):
+            raise SqlsynthError(
+                f"could not write {exc.filename or 'the files'}: {exc.strerror}; "
+                "every file was left as it was",
+                hint="fix the path or permissions and run the command again",
+            ) from exc
         raise

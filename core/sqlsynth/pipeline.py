@@ -20,6 +20,7 @@ from sqlsynth.artifact import (
     ModelState,
     ModelStatus,
     Review,
+    lock_text,
     model_state,
     read_lock,
     render_sql_file,
@@ -32,7 +33,7 @@ from sqlsynth.audit import AuditLog
 from sqlsynth.catalog import Catalog
 from sqlsynth.config import Project
 from sqlsynth.errors import SqlsynthError, StaleModelError, ValidationError
-from sqlsynth.fsutil import atomic_write_text
+from sqlsynth.fsutil import write_all_or_nothing
 from sqlsynth.spec import NLSpec, spec_hash
 from sqlsynth.translate import Draft, Translator
 from sqlsynth.validate import ValidationReport, validate_sql
@@ -232,29 +233,14 @@ def _hand_edit_error(spec: NLSpec, entry: LockEntry | None) -> SqlsynthError:
 
 
 def _write_models(project: Project, planned: Sequence[PlannedModel], lock: Lock) -> None:
-    """Write SQL files then the lock; if anything fails, put back every file already replaced."""
-    backups: list[tuple[Path, str | None]] = []
-    try:
-        for model in planned:
-            old = model.path.read_text("utf-8") if model.path.is_file() else None
-            atomic_write_text(model.path, model.text)
-            backups.append((model.path, old))
-        if planned:
-            models = {**lock.models, **{m.spec.name: m.entry for m in planned}}
-            write_lock(lock.model_copy(update={"models": models}), project.lock_path)
-    except BaseException as exc:
-        for path, old in reversed(backups):
-            if old is None:
-                path.unlink(missing_ok=True)
-            else:
-                atomic_write_text(path, old)
-        if isinstance(exc, OSError):
-            raise SqlsynthError(
-                f"could not write {exc.filename or 'the models'}: {exc.strerror}; "
-                "every file and the lock were left as they were",
-                hint="fix the path or permissions and run `sqlsynth generate` again",
-            ) from exc
-        raise
+    """Write SQL files then the lock, all or nothing."""
+    if not planned:
+        return
+    models = {**lock.models, **{m.spec.name: m.entry for m in planned}}
+    new_lock = lock.model_copy(update={"models": models})
+    write_all_or_nothing(
+        [*((m.path, m.text) for m in planned), (project.lock_path, lock_text(new_lock))]
+    )
 
 
 def approve(
