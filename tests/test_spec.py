@@ -62,3 +62,10 @@ def test_spec_hash_ignores_bookkeeping_but_not_the_prompt() -> None:
     assert spec_hash(base) == spec_hash(base.model_copy(update={"owner": "x", "tags": ("t",)}))
     assert spec_hash(base) == spec_hash(base.model_copy(update={"sources": ("prod.sales.orders",)}))
     assert spec_hash(base) != spec_hash(base.model_copy(update={"prompt": "How many customers?"}))
+
+
+def test_an_edited_spec_file_is_read_again(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.yml", "name: a\nprompt: How many orders?\n")
+    assert load_spec_file(path)[0].prompt == "How many orders?"
+    path.write_text("name: a\nprompt: How many customers are there?\n")
+    assert load_spec_file(path)[0].prompt == "How many customers are there?"

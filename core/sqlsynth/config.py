@@ -121,24 +121,31 @@ def _read_config(folder: Path) -> dict[str, Any] | None:
     return None
 
 
-def find_project_root(start: Path | None = None) -> Path | None:
-    """The nearest folder at or above ``start`` holding sqlsynth configuration."""
+def _find_config(start: Path | None) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest folder at or above ``start`` holding sqlsynth configuration, and that table."""
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
-        if _read_config(candidate) is not None:
-            return candidate
+        values = _read_config(candidate)
+        if values is not None:
+            return candidate, values
     return None
+
+
+def find_project_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` holding sqlsynth configuration."""
+    found = _find_config(start)
+    return found[0] if found else None
 
 
 def load_project(start: Path | None = None) -> Project:
     """Find the project around ``start`` (default: the working folder) and read its settings."""
-    root = find_project_root(start)
-    if root is None:
+    found = _find_config(start)
+    if found is None:
         raise ConfigError(
             f"no sqlsynth project found at or above {(start or Path.cwd()).resolve()}",
             hint="run `sqlsynth init` to create sqlsynth.toml, or cd into a project",
         )
-    values = _read_config(root) or {}
+    root, values = found
     try:
         settings = Settings(**values)
     except PydanticValidationError as exc:

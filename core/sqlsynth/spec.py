@@ -79,8 +79,26 @@ def _spec_documents(raw: Any) -> Iterator[tuple[str, Any]]:
         yield "", raw
 
 
+_parsed_files: dict[tuple[Path, int, int], tuple[NLSpec, ...]] = {}
+
+
 def load_spec_file(path: Path) -> list[NLSpec]:
-    """Load the specs in one YAML file; errors name the file and the field."""
+    """Load the specs in one YAML file; errors name the file and the field.
+
+    Parsed files are remembered by path, modification time and size: long-lived processes
+    (Airflow workers) resolve specs on every task run, and specs are immutable.
+    """
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read: {exc.strerror}", hint="check the path") from exc
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    if key not in _parsed_files:
+        _parsed_files[key] = tuple(_parse_spec_file(path))
+    return list(_parsed_files[key])
+
+
+def _parse_spec_file(path: Path) -> list[NLSpec]:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except OSError as exc:
