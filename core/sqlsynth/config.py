@@ -7,6 +7,9 @@ relative to the project folder, so commands behave the same from any sub-folder.
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ CONFIG_FILE = "sqlsynth.toml"
 class Settings(BaseSettings):
     """What a project sets; every field has a default that suits a DuckDB project."""
 
-    model_config = SettingsConfigDict(env_prefix="SQLSYNTH_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix="SQLSYNTH_", extra="forbid", frozen=True)
 
     warehouse: str = "warehouse.duckdb"
     catalog: str | None = None
@@ -146,11 +149,22 @@ def load_project(start: Path | None = None) -> Project:
             hint="run `sqlsynth init` to create sqlsynth.toml, or cd into a project",
         )
     root, values = found
+    return Project(root, _settings(json.dumps(values, sort_keys=True), _environment(), root))
+
+
+def _environment() -> tuple[tuple[str, str], ...]:
+    read = ("SQLSYNTH_", "OPENAI_API_KEY")
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(read)))
+
+
+@functools.lru_cache(maxsize=32)
+def _settings(values_json: str, environment: tuple[tuple[str, str], ...], root: Path) -> Settings:
+    """Settings for one file content and environment, built once per process: workers load
+    the project on every task run, and building pydantic settings costs about a millisecond."""
     try:
-        settings = Settings(**values)
+        return Settings(**json.loads(values_json))
     except PydanticValidationError as exc:
         raise ConfigError(
             f"{root / CONFIG_FILE}: {describe_invalid(exc)}",
             hint="see README 'Configuration' for the settings sqlsynth knows",
         ) from exc
-    return Project(root, settings)
