@@ -467,3 +467,17 @@ def test_importing_sqlsynth_does_not_import_openai() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_api_key_can_come_from_a_secret_file(
+    project: Project, llm: ScriptedLLM, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SQLSYNTH_LLM_API_KEY")
+    secret = tmp_path / "secrets" / "openai-key"
+    secret.parent.mkdir()
+    secret.write_text(API_KEY + "\n")
+    monkeypatch.setenv("SQLSYNTH_LLM_API_KEY_FILE", str(secret))
+    llm.script = [answer(COUNT_CUSTOMERS)]
+    _, report = translate(load_project(project.root), spec("How many customers are there?"))
+    assert report.ok
+    assert llm.requests[0].headers["authorization"] == f"Bearer {API_KEY}"

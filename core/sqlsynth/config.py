@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         exclude=True,
         repr=False,
     )
+    llm_api_key_file: Path | None = Field(
+        default=None,
+        description="A file holding only the key (a mounted secret); never in the repo.",
+    )
     llm_timeout_s: float = Field(default=30.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0)
     llm_max_repairs: int = Field(default=2, ge=0)

@@ -116,8 +116,7 @@ class OpenAITranslator:
         self.budget_s = settings.llm_total_budget_s
         self._root = project.root
         self._lock_path = project.lock_path
-        secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        self._api_key = api_key or secret
+        self._api_key = api_key or _configured_key(project)
         self._cache = ResponseCache(project.llm_cache_path) if settings.llm_cache else None
         self._client: OpenAI | None = None
         self._conversations: dict[str, _Conversation] = {}
@@ -330,3 +329,21 @@ class FallbackTranslator:
             "; ".join(error.message for error in failures),
             hint=failures[-1].hint,
         )
+
+
+def _configured_key(project: Project) -> str | None:
+    """The key from the environment, else from ``llm_api_key_file`` (a secret file)."""
+    settings = project.settings
+    if settings.llm_api_key is not None:
+        return settings.llm_api_key.get_secret_value()
+    if settings.llm_api_key_file is None:
+        return None
+    path = project.path(settings.llm_api_key_file)
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise TranslationError(
+            f"cannot read the API key file {path}: {exc.strerror}",
+            hint="fix `llm_api_key_file`, or set SQLSYNTH_LLM_API_KEY",
+        ) from exc
+    return key or None
