@@ -292,32 +292,15 @@ def generate(
             planned.append(_plan(project, context, catalog, request, previous, chosen))
         except SqlsynthError as error:
             failed.append((name, error))
-            audit.append(
-                "generate",
-                outcome="invalid" if isinstance(error, ValidationError) else "refused",
-                spec=name,
-                spec_hash=spec_hash(request.spec),
-                translator=chosen.name,
-                details={"error": error.one_line(), "dbt_project": project.name},
+            pipeline.audit_failed_generation(
+                audit, request.spec, chosen.name, error, dbt_project=project.name
             )
     if failed:
         return GenerateResult(unchanged=tuple(unchanged), failed=tuple(failed))
     _write(planned)
     for model in planned:
-        audit.append(
-            "generate",
-            outcome="ok",
-            spec=model.spec.name,
-            spec_hash=model.entry.spec_hash,
-            sql_hash=model.entry.sql_hash,
-            translator=model.entry.translator,
-            details={
-                "catalog_hash": model.entry.catalog_hash,
-                "tables": list(model.report.tables),
-                "warnings": [f.check for f in model.report.warnings],
-                "path": model.entry.sql_path,
-                "dbt_project": project.name,
-            },
+        pipeline.audit_generation(
+            audit, model.spec.name, model.entry, model.report, model.draft, dbt_project=project.name
         )
     return GenerateResult(written=tuple(planned), unchanged=tuple(unchanged))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -192,35 +193,55 @@ def generate(
             planned.append(_plan_model(project, spec, catalog, translator, previous))
         except SqlsynthError as error:
             failed.append((spec.name, error))
-            audit.append(
-                "generate",
-                outcome="invalid" if isinstance(error, ValidationError) else "refused",
-                spec=spec.name,
-                spec_hash=spec_hash(spec),
-                translator=translator.name,
-                details={"error": error.one_line()},
-            )
+            audit_failed_generation(audit, spec, translator.name, error)
     if failed and not keep_going:
         return GenerateResult(unchanged=tuple(unchanged), failed=tuple(failed))
     _write_models(project, planned, lock)
     for model in planned:
-        audit.append(
-            "generate",
-            outcome="ok",
-            spec=model.spec.name,
-            spec_hash=model.entry.spec_hash,
-            sql_hash=model.entry.sql_hash,
-            translator=model.entry.translator,
-            model=model.draft.model,
-            details={
-                "catalog_hash": model.entry.catalog_hash,
-                "tables": list(model.report.tables),
-                "warnings": [f.check for f in model.report.warnings],
-                "path": model.entry.sql_path,
-                **model.draft.details,
-            },
-        )
+        audit_generation(audit, model.spec.name, model.entry, model.report, model.draft)
     return GenerateResult(written=tuple(planned), unchanged=tuple(unchanged), failed=tuple(failed))
+
+
+def audit_failed_generation(
+    audit: AuditLog, spec: NLSpec, translator: str, error: SqlsynthError, **details: Any
+) -> None:
+    """The audit record of a spec that could not be generated (no SQL was written)."""
+    audit.append(
+        "generate",
+        outcome="invalid" if isinstance(error, ValidationError) else "refused",
+        spec=spec.name,
+        spec_hash=spec_hash(spec),
+        translator=translator,
+        details={"error": error.one_line(), **details},
+    )
+
+
+def audit_generation(
+    audit: AuditLog,
+    name: str,
+    entry: LockEntry,
+    report: ValidationReport,
+    draft: Draft,
+    **details: Any,
+) -> None:
+    """The audit record of SQL written for a spec: hashes, tables read, warnings, facts."""
+    audit.append(
+        "generate",
+        outcome="ok",
+        spec=name,
+        spec_hash=entry.spec_hash,
+        sql_hash=entry.sql_hash,
+        translator=entry.translator,
+        model=draft.model,
+        details={
+            "catalog_hash": entry.catalog_hash,
+            "tables": list(report.tables),
+            "warnings": [f.check for f in report.warnings],
+            "path": entry.sql_path,
+            **draft.details,
+            **details,
+        },
+    )
 
 
 def _hand_edit_error(spec: NLSpec, entry: LockEntry | None) -> SqlsynthError:
