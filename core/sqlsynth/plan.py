@@ -288,6 +288,9 @@ _RESERVED_TEXT = """
     session_user set similar some start struct symmetric system_user table tablesample then to
     trailing trigger true try_cast unbounded union unique unnest update user using values
     variadic verbose view when whenever where window with within
+    account add anti asof autoincrement commit describe glob gscluster index initially issue
+    lambda nothing organization pivot pivot_longer pivot_wider positional raise semi show
+    summarize transaction unpack unpivot
 """
 RESERVED_WORDS = frozenset(_RESERVED_TEXT.split())
 """Words some supported dialect reserves; as names they are always quoted (quoting is safe)."""

@@ -519,20 +519,92 @@ _DIALECT_DANGEROUS_FUNCTIONS: Mapping[str, frozenset[str]] = {
             "sqlite_dbpage",
         }
     ),
+    "mysql": frozenset(
+        {
+            # server files (SELECT ... INTO OUTFILE/DUMPFILE does not even parse, so it fails)
+            "load_file",
+            # sleeps, named locks and replication waits hold a connection open
+            "sleep",
+            "benchmark",
+            "get_lock",
+            "release_lock",
+            "release_all_locks",
+            "is_free_lock",
+            "is_used_lock",
+            "master_pos_wait",
+            "source_pos_wait",
+            "wait_for_executed_gtid_set",
+            "wait_until_sql_thread_after_gtids",
+            # shell UDFs (lib_mysqludf_sys) and state: MariaDB sequences, LAST_INSERT_ID(expr)
+            "sys_exec",
+            "sys_eval",
+            "sys_get",
+            "sys_set",
+            "nextval",
+            "setval",
+            "last_insert_id",
+        }
+    ),
     "snowflake": frozenset(
         {
+            # stage files and the URLs that hand them out
             "get_presigned_url",
             "build_scoped_file_url",
             "build_stage_file_url",
             "get_absolute_path",
             "get_relative_path",
+            "get_stage_location",
+            "to_file",
             "infer_schema",
+            "generate_column_description",
+            "parse_document",
+            "ai_parse_document",
+            # earlier queries' results and load validation
             "result_scan",
             "validate",
+            "validate_pipe_load",
+            # Cortex AI functions: rows leave the query for a model (and cost credits)
+            "ai_agg",
+            "ai_classify",
+            "ai_complete",
+            "ai_embed",
+            "ai_extract",
+            "ai_filter",
+            "ai_sentiment",
+            "ai_similarity",
+            "ai_summarize_agg",
+            "ai_transcribe",
+            "ai_translate",
         }
     ),
-    "bigquery": frozenset({"external_query"}),
+    "bigquery": frozenset(
+        {
+            # other databases, and models that may call Vertex AI endpoints; sqlglot parses
+            # ML.PREDICT, ML.GENERATE_TEXT, ML.TRANSLATE, AI.FORECAST ... to these names
+            "external_query",
+            "predict",
+            "generate_text",
+            "generate_embedding",
+            "generate_table",
+            "generate_bool",
+            "generate_int",
+            "generate_double",
+            "ai_generate",
+            "a_i_forecast",
+            "m_l_forecast",
+            "m_l_translate",
+            "features_at_time",
+        }
+    ),
 }
+
+DANGEROUS_FUNCTION_NAMESPACES: Mapping[str, frozenset[str]] = {
+    "snowflake": frozenset({"snowflake.cortex"}),
+    "bigquery": frozenset({"ml", "ai", "obj"}),
+}
+"""Per dialect, qualified function names refused whatever the function: Snowflake Cortex
+(``SNOWFLAKE.CORTEX.COMPLETE``), BigQuery ML and AI functions, and ``OBJ.GET_ACCESS_URL``
+(signed URLs to object tables). Compared in lower case, without quotes."""
 
 DANGEROUS_FUNCTIONS: Mapping[str, frozenset[str]] = {
     dialect: names | COMMON_DANGEROUS_FUNCTIONS
@@ -571,10 +643,21 @@ def _is_denied(names: set[str], denied: frozenset[str]) -> bool:
     return bool(names & denied) or any(n.startswith(DANGEROUS_FUNCTION_PREFIXES) for n in names)
 
 
+def _namespace(func: exp.Func) -> str | None:
+    """``snowflake.cortex`` for ``SNOWFLAKE.CORTEX.COMPLETE(...)``; None for a bare call."""
+    dot = func.parent
+    if not isinstance(dot, exp.Dot) or dot.expression is not func:
+        return None
+    parts = [node.name for node in dot.this.walk(bfs=False) if isinstance(node, exp.Identifier)]
+    return ".".join(parts).lower() or None
+
+
 def _file_table(table: exp.Table, catalog: Catalog) -> str | None:
     """The path or stage a table reference reads, when it is not a catalog table."""
     if isinstance(table.this, exp.Var) and table.name.startswith("@"):
         return table.name  # a Snowflake stage
+    if isinstance(table.this, exp.Literal) and table.this.is_string:
+        return table.name  # a quoted stage or file path: Snowflake's FROM '@"my stage"/f.csv'
     if isinstance(table.this, exp.Identifier) and _PATH_LIKE.search(table.name):
         return None if catalog.table(table.name) else table.name
     return None
@@ -583,12 +666,17 @@ def _file_table(table: exp.Table, catalog: Catalog) -> str | None:
 def dangerous_functions(ctx: CheckContext) -> Iterator[Finding]:
     """No file or network readers, sleeps, or system/admin functions, as calls or as tables."""
     denied = denied_functions(ctx.dialect)
+    namespaces = _for_dialect(DANGEROUS_FUNCTION_NAMESPACES, ctx.sqlglot_dialect) or frozenset()
     reported: set[str] = set()
     for statement in ctx.statements:
         for func in statement.find_all(exp.Func):
             names = _function_names(func)
             name = func.name if isinstance(func, exp.Anonymous) else min(names, default="")
-            if _is_denied(names, denied) and name.lower() not in reported:
+            namespace = _namespace(func)
+            in_denied_namespace = namespace in namespaces
+            if in_denied_namespace:
+                name = f"{namespace}.{name}"
+            if (_is_denied(names, denied) or in_denied_namespace) and name.lower() not in reported:
                 reported.add(name.lower())
                 yield _error(
                     "dangerous_functions",
