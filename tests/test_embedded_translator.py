@@ -1030,3 +1030,11 @@ def test_column_named_after_a_count_without_a_condition_is_refused_not_dropped(
 ) -> None:
     with pytest.raises(TranslationError, match="'sex'"):
         translate("How many patients are listed with their sex?", clinic[1])
+
+
+def test_column_after_a_direction_and_order_of_only_sorts(
+    clinic: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = clinic
+    draft = translate("List the names of patients in the descending order of age.", catalog)
+    assert_same_rows(con, draft, "SELECT patient_name FROM patients ORDER BY age DESC")

@@ -42,3 +42,21 @@ def test_abbreviated_column_links_to_the_spelled_out_words() -> None:
     linking = link_question("average number of copies", PUBLISHING)
     labels = [link.best.element.label for link in linking.links]
     assert "column publication.Num_of_Copies" in labels
+
+
+def test_a_noun_named_by_the_primary_key_names_the_table() -> None:
+    catalog = Catalog(
+        dialect="sqlite",
+        tables=(
+            Table(
+                name="parish_water_supply",
+                columns=(
+                    Column(name="Parish_ID", type="INTEGER"),
+                    Column(name="Wells", type="INTEGER"),
+                ),
+                primary_key=("Parish_ID",),
+            ),
+        ),
+    )
+    linking = link_question("How many parishes are there?", catalog)
+    assert [link.best.element.label for link in linking.links] == ["table parish_water_supply"]

@@ -334,6 +334,21 @@ def _unnamed_key(table: Table) -> str | None:
     return None if "id" in words or "ids" in words else table.primary_key[0]
 
 
+def _key_entity(table: Table) -> tuple[str, ...]:
+    """The words before 'id' of a one-column primary key when they are words of the
+    table's own name: what one row of the table is called (``county_id`` in
+    ``county_public_safety``), so the noun names the rows rather than their key."""
+    if len(table.primary_key) != 1:
+        return ()
+    words = identifier_words(table.primary_key[0])
+    table_words = set(identifier_words(table.name))
+    if len(words) < 2 or words[-1] != "id" or not set(words[:-1]) <= table_words:
+        return ()
+    if words[:-1] == identifier_words(table.name):
+        return ()  # already the table's name
+    return words[:-1]
+
+
 def _column_forms(table: Table, column: Column) -> Iterator[tuple[str, ...]]:
     """A column's own words and, unless already there, its table's singular words first;
     an abbreviation that is one word ('LName', 'DOB') also as the words it stands for."""
@@ -371,6 +386,9 @@ def _build_index(catalog: Catalog) -> _SchemaIndex:
         element = SchemaElement(kind="table", table=table.name)
         index.add_name(identifier_words(table.name), element)
         index.add_description(table.description, element)
+        entity = _key_entity(table)
+        if entity:  # 'counties' for ``county_public_safety`` keyed by ``county_id``
+            index.add_name(entity, element)
         key = _unnamed_key(table)
         for column in table.columns:
             col = SchemaElement(kind="column", table=table.name, column=column.name)

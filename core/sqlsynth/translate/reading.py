@@ -420,6 +420,25 @@ class Reader:
         self.reading.descending = cue.arg == "desc"
         self.reading.direction_named = True
         self.reading.alphabetical = self.reading.alphabetical or "alphabetical" in cue.text.lower()
+        if self.direction_names_a_key():
+            self.set_pending("order")
+
+    def direction_names_a_key(self) -> bool:
+        """'in the descending order of age': the column after a direction and 'order of'
+        is what the rows are sorted by, not an output."""
+        index = self.position
+        while index < len(self.units):
+            token = self.units[index].token
+            if token is None or token.norm not in ("order", "of"):
+                break
+            index += 1
+        if index == self.position or index >= len(self.units):
+            return False
+        link = self.units[index].link
+        if link is None or link.best.element.kind != "column":
+            return False
+        self.position = index
+        return True
 
     def cue_limit(self, cue: Cue) -> None:
         following = self.peek()
