@@ -172,6 +172,34 @@ def test_swapped_records_are_detected(log: AuditLog) -> None:
     assert result.problem.startswith("line 2 has seq 3")
 
 
+def test_first_record_moved_to_the_end_is_detected(log: AuditLog) -> None:
+    _append_three(log)
+    first, second, third = _lines(log.path)
+    log.path.write_text(second + third + first)
+
+    result = log.verify()
+
+    assert not result.ok
+    assert result.records == 0
+    assert result.problem is not None
+    assert result.problem.startswith("line 1 has seq 2 where 1 was expected")
+
+
+def test_record_copied_in_from_another_log_is_detected(log: AuditLog, tmp_path: Path) -> None:
+    _append_three(log)
+    other = AuditLog(tmp_path / "other.jsonl")
+    _append_three(other)
+    first, second, third = _lines(log.path)
+    log.path.write_text(first + second + _lines(other.path)[2] + third)
+
+    result = log.verify()
+
+    assert not result.ok
+    assert result.records == 2
+    assert result.problem is not None
+    assert result.problem.startswith("line 3 does not chain to line 2 (prev mismatch)")
+
+
 def test_record_renumbered_to_hide_a_deletion_is_detected(log: AuditLog) -> None:
     _append_three(log)
     first, _, third = _lines(log.path)

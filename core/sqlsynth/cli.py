@@ -422,25 +422,75 @@ def audit() -> None:
     """The append-only, hash-chained audit log."""
 
 
+def _audited_project(ctx: click.Context) -> Any:
+    """The dbt project around the start folder, else the sqlsynth project; both have specs."""
+    dbt_root = _dbt_project(ctx)
+    if dbt_root is not None:
+        from sqlsynth_dbt.project import DbtProject
+
+        return DbtProject(dbt_root)
+    return _project(ctx)
+
+
 @audit.command("verify")
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
     """Check the hash chain; exit 1 if a record was edited, removed or reordered."""
     from sqlsynth.audit import AuditLog
 
-    dbt_root = _dbt_project(ctx)
-    if dbt_root is not None:
-        from sqlsynth_dbt.project import DbtProject
-
-        path = DbtProject(dbt_root).audit_path
-    else:
-        path = _project(ctx).audit_path
-    result = AuditLog(path).verify()
+    result = AuditLog(_audited_project(ctx).audit_path).verify()
     if result.ok:
         click.echo(f"audit log ok: {result.records} records, chain intact")
         return
     click.secho(f"audit log BROKEN: {result.problem}", err=True, fg="red")
     ctx.exit(1)
+
+
+def _owners(project: Any) -> dict[str, str | None]:
+    """Each spec's owner today, by spec name: for records that do not carry one."""
+    from sqlsynth_dbt.project import DbtProject
+
+    if isinstance(project, DbtProject):
+        return {name: model.spec.owner for name, model in project.generated_models().items()}
+    return {spec.name: spec.owner for spec in _selected_specs(project, ())}
+
+
+@audit.command("report")
+@click.option("--since", default=None, help="Start, inclusive: ISO date or datetime (UTC).")
+@click.option(
+    "--until", default=None, help="End, exclusive: ISO datetime, or a date to include that day."
+)
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(("text", "json", "csv")),
+    default="text",
+    show_default=True,
+)
+@click.pass_context
+def audit_report(
+    ctx: click.Context, since: str | None, until: str | None, report_format: str
+) -> None:
+    """Generations, reviews and runs per spec and per owner; refuses a broken log (exit 2)."""
+    from sqlsynth.audit import AuditLog
+    from sqlsynth.audit_report import build_report, parse_instant, render
+    from sqlsynth.errors import AuditError
+
+    try:
+        start = parse_instant(since) if since is not None else None
+        end = parse_instant(until, end_of_day=True) if until is not None else None
+    except ValueError as error:
+        click.secho(f"error: {error}", err=True, fg="red")
+        ctx.exit(2)
+    project = _audited_project(ctx)
+    try:
+        report = build_report(
+            AuditLog(project.audit_path), since=start, until=end, current_owners=_owners(project)
+        )
+    except AuditError as error:
+        click.secho(f"error: {error.one_line()}", err=True, fg="red")
+        ctx.exit(2)
+    click.echo(render(report, report_format), nl=False)
 
 
 def main() -> None:

@@ -198,7 +198,9 @@ def generate(
         return GenerateResult(unchanged=tuple(unchanged), failed=tuple(failed))
     _write_models(project, planned, lock)
     for model in planned:
-        audit_generation(audit, model.spec.name, model.entry, model.report, model.draft)
+        audit_generation(
+            audit, model.spec.name, model.entry, model.report, model.draft, owner=model.spec.owner
+        )
     return GenerateResult(written=tuple(planned), unchanged=tuple(unchanged), failed=tuple(failed))
 
 
@@ -212,7 +214,7 @@ def audit_failed_generation(
         spec=spec.name,
         spec_hash=spec_hash(spec),
         translator=translator,
-        details={"error": error.one_line(), **details},
+        details={"error": error.one_line(), "owner": spec.owner, **details},
     )
 
 
@@ -297,7 +299,7 @@ def approve(
             spec_hash=entry.spec_hash,
             sql_hash=entry.sql_hash if entry.review is None else entry.review.sql_hash,
             translator=entry.translator,
-            details={"reviewer": reviewer},
+            details={"reviewer": reviewer, "owner": spec.owner},
         )
     return approved
 
@@ -369,7 +371,7 @@ def run(project: Project, spec: NLSpec, *, max_rows: int) -> QueryResult:
             spec_hash=entry.spec_hash,
             sql_hash=sql_hash(sql),
             translator=entry.translator,
-            details={"error": error.one_line()},
+            details={"error": error.one_line(), "owner": spec.owner},
         )
         raise
     audit.append(
@@ -382,6 +384,7 @@ def run(project: Project, spec: NLSpec, *, max_rows: int) -> QueryResult:
         details={
             "row_count": result.row_count,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "owner": spec.owner,
         },
     )
     return result
