@@ -1038,3 +1038,13 @@ def test_column_after_a_direction_and_order_of_only_sorts(
     con, catalog = clinic
     draft = translate("List the names of patients in the descending order of age.", catalog)
     assert_same_rows(con, draft, "SELECT patient_name FROM patients ORDER BY age DESC")
+
+
+def test_group_by_a_table_whose_key_a_shown_column_refers_to_needs_no_join(
+    shop: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = shop
+    draft = translate("Show all customer ids and the number of orders for each customer.", catalog)
+    assert_same_rows(
+        con, draft, "SELECT customer_id, count(*) FROM orders GROUP BY customer_id"
+    )

@@ -601,6 +601,8 @@ class Planner:
         for link in reading.groups:
             if link.best.element.kind == "table" and self.groups_own_rows(link, projections):
                 continue
+            if link.best.element.kind == "table" and self.shown_reference(link, projections):
+                continue
             if link.best.element.kind == "table":
                 keys, label = self.entity_columns(self.table_of(link))
                 grouped += keys
@@ -625,6 +627,20 @@ class Planner:
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def shown_reference(self, link: Link, projections: list[ColumnRef]) -> bool:
+        """'the role codes and the number of employees in each role': a shown column that
+        refers to the grouped table's key already tells its rows apart, so the groups are
+        its values and the referred table is not joined."""
+        target = self.graph.table(self.table_of(link))
+        if len(target.primary_key) != 1:
+            return False
+        for column in projections:
+            for edge in self.graph.edges[column.table.lower()]:
+                if edge.forward and edge.target.lower() == target.name.lower():
+                    if edge.keys == ((column.column, target.primary_key[0]),):
+                        return True
+        return False
 
     def groups_own_rows(self, link: Link, projections: list[ColumnRef]) -> bool:
         """'the statuses and average populations of each city', 'group ships by flag':
