@@ -372,6 +372,29 @@ def lineage(ctx: click.Context, name: str, as_json: bool) -> None:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="Where to write the HTML page.",
+)
+@click.pass_context
+def report(ctx: click.Context, output: Path) -> None:
+    """Write one self-contained HTML page for reviewers: every spec, its SQL, state, findings
+    and a lineage graph. In a dbt project it shows the models sqlsynth generated there."""
+    from sqlsynth.review_report import dbt_project_report, project_report, write_report
+
+    dbt_root = _dbt_project(ctx)
+    found = dbt_project_report(dbt_root) if dbt_root is not None else project_report(_project(ctx))
+    size = write_report(found, output)
+    fresh = sum(m.ok for m in found.models)
+    click.echo(
+        f"wrote {output} ({len(found.models)} specs, {fresh} fresh and approved, {size:,} bytes)"
+    )
+
+
+@cli.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Write the catalog as YAML (a snapshot for offline checks).",
 )
