@@ -635,12 +635,14 @@ class Planner:
         target = self.graph.table(self.table_of(link))
         if len(target.primary_key) != 1:
             return False
-        for column in projections:
-            for edge in self.graph.edges[column.table.lower()]:
-                if edge.forward and edge.target.lower() == target.name.lower():
-                    if edge.keys == ((column.column, target.primary_key[0]),):
-                        return True
-        return False
+        key = target.primary_key[0]
+        return any(
+            edge.forward
+            and edge.target.lower() == target.name.lower()
+            and edge.keys == ((column.column, key),)
+            for column in projections
+            for edge in self.graph.edges[column.table.lower()]
+        )
 
     def groups_own_rows(self, link: Link, projections: list[ColumnRef]) -> bool:
         """'the statuses and average populations of each city', 'group ships by flag':
