@@ -1045,6 +1045,4 @@ def test_group_by_a_table_whose_key_a_shown_column_refers_to_needs_no_join(
 ) -> None:
     con, catalog = shop
     draft = translate("Show all customer ids and the number of orders for each customer.", catalog)
-    assert_same_rows(
-        con, draft, "SELECT customer_id, count(*) FROM orders GROUP BY customer_id"
-    )
+    assert_same_rows(con, draft, "SELECT customer_id, count(*) FROM orders GROUP BY customer_id")
