@@ -1046,3 +1046,24 @@ def test_group_by_a_table_whose_key_a_shown_column_refers_to_needs_no_join(
     con, catalog = shop
     draft = translate("Show all customer ids and the number of orders for each customer.", catalog)
     assert_same_rows(con, draft, "SELECT customer_id, count(*) FROM orders GROUP BY customer_id")
+
+
+def test_a_named_link_table_is_the_join_path_over_a_direct_key() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE doctors (doctor_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE wards (ward_id INTEGER PRIMARY KEY, title VARCHAR,"
+        " head INTEGER REFERENCES doctors (doctor_id));"
+        "CREATE TABLE assigned_to (doctor INTEGER REFERENCES doctors (doctor_id),"
+        " ward INTEGER REFERENCES wards (ward_id), PRIMARY KEY (doctor, ward));"
+        "INSERT INTO doctors VALUES (1, 'Ines'), (2, 'Omar'), (3, 'Yuki');"
+        "INSERT INTO wards VALUES (10, 'Surgery', 1), (20, 'Pediatrics', 2);"
+        "INSERT INTO assigned_to VALUES (2, 10), (3, 10), (1, 20)"
+    )
+    draft = translate("Find the names of doctors assigned to Surgery.", duckdb_catalog(con))
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT d.name FROM doctors d JOIN assigned_to a ON a.doctor = d.doctor_id"
+        " JOIN wards w ON w.ward_id = a.ward WHERE w.title = 'Surgery'",
+    )

@@ -33,7 +33,13 @@ from sqlsynth.translate.linking import (
     singular,
 )
 from sqlsynth.translate.reading import Aggregate, Condition, Reading
-from sqlsynth.translate.schema_graph import Resolver, SchemaGraph, column_kind, label_column
+from sqlsynth.translate.schema_graph import (
+    Edge,
+    Resolver,
+    SchemaGraph,
+    column_kind,
+    label_column,
+)
 
 
 @dataclass
@@ -797,14 +803,13 @@ class Planner:
 
     def joins(self) -> list[Join]:
         subject = self.parts.subject
-        paths = self.graph.paths_from(subject)
         joined = [subject.lower()]
         joins: list[Join] = []
         used = self.tables_used()
         for table in self.parts.tables[1:]:
             if table.lower() in self.moved and table.lower() not in used:
                 continue
-            path = paths.get(table.lower())
+            path = self.path_from_joined(joined, table)
             if path is None:
                 raise TranslationError(
                     f"no foreign-key path joins {subject} and {table}",
@@ -829,6 +834,19 @@ class Planner:
                     + " (shortest foreign-key path)"
                 )
         return joins
+
+    def path_from_joined(self, joined: list[str], table: str) -> list[Edge] | None:
+        """The shortest path to ``table``, from a link table already joined when that is no
+        longer: 'physicians affiliated with the Surgery department' reaches the department
+        through the affiliations the question named, not through another key."""
+        best = self.graph.paths_from(joined[0]).get(table.lower())
+        for source in reversed(joined[1:]):
+            if not self.graph.is_link_table(source):
+                continue
+            path = self.graph.paths_from(source).get(table.lower())
+            if path is not None and (best is None or len(path) <= len(best)):
+                return path
+        return best
 
     def without_loose_join_keys(self, joins: list[Join]) -> list[SelectItem]:
         """A join key that a word named only in part ('scientists assigned to a project'
