@@ -1067,3 +1067,21 @@ def test_a_named_link_table_is_the_join_path_over_a_direct_key() -> None:
         "SELECT d.name FROM doctors d JOIN assigned_to a ON a.doctor = d.doctor_id"
         " JOIN wards w ON w.ward_id = a.ward WHERE w.title = 'Surgery'",
     )
+
+
+def test_along_with_joins_outputs_like_and(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = library
+    draft = translate("List each genre along with the number of books of that genre.", catalog)
+    assert_same_rows(con, draft, "SELECT genre, count(*) FROM books GROUP BY genre")
+
+
+def test_number_after_a_column_names_that_column() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE agents (agent_id INTEGER PRIMARY KEY, agent_name VARCHAR, phone VARCHAR);"
+        "INSERT INTO agents VALUES (1, 'Rosa', '555-0101'), (2, 'Tariq', '555-0102')"
+    )
+    draft = translate("What is the phone number of agent Rosa?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT phone FROM agents WHERE agent_name = 'Rosa'")

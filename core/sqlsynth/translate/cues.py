@@ -201,6 +201,9 @@ _CUE_TABLE: tuple[tuple[str, CueKind, str], ...] = (
     ("unique", "distinct", ""),
     ("in total", "filler", ""),
     ("and", "conjunction", "and"),
+    ("along with", "conjunction", "and"),
+    ("as well as", "conjunction", "and"),
+    ("together with", "conjunction", "and"),
     ("or", "conjunction", "or"),
 )
 

@@ -751,10 +751,21 @@ class Reader:
             self.on_quoted(token)
         elif token.kind == "word" and token.norm in _EVERY_COLUMN_WORDS:
             self.reading.every_column = True
-        elif token.kind == "word" and self.on_proper_noun(token):
+        elif token.kind == "word" and (self.on_proper_noun(token) or self.heads_last_column(token)):
             return
         elif token.kind == "word" and not is_harmless(token):
             self.reading.unplaced.append(token.text)
+
+    def heads_last_column(self, token: Token) -> bool:
+        """'phone number' for a column ``phone``: 'number' right after a column only
+        says what kind of thing the column holds."""
+        previous = self.last_unit.link if self.last_unit else None
+        return (
+            token.lemma == "number"
+            and previous is not None
+            and previous.end == token.index
+            and previous.best.element.kind == "column"
+        )
 
     def on_number(self, token: Token) -> None:
         assert token.number is not None
