@@ -1085,3 +1085,17 @@ def test_number_after_a_column_names_that_column() -> None:
     )
     draft = translate("What is the phone number of agent Rosa?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT phone FROM agents WHERE agent_name = 'Rosa'")
+
+
+def test_having_groups_by_the_shown_column_of_the_counted_table() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE peaks (peak_id INTEGER PRIMARY KEY, peak_name VARCHAR, country VARCHAR);"
+        "CREATE TABLE hikers (hiker_id INTEGER PRIMARY KEY, hiker_name VARCHAR, country VARCHAR,"
+        " peak_id INTEGER REFERENCES peaks (peak_id));"
+        "INSERT INTO peaks VALUES (1, 'Eiger', 'Switzerland'), (2, 'Jungfrau', 'Switzerland'),"
+        " (3, 'Olympus', 'Greece');"
+        "INSERT INTO hikers VALUES (1, 'Ana', 'Greece', 1), (2, 'Ben', 'Greece', 3)"
+    )
+    draft = translate("Which countries have more than one peak?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT country FROM peaks GROUP BY country HAVING count(*) > 1")

@@ -684,7 +684,7 @@ class Planner:
         counted = {self.table_of(h[2]).lower() for h in reading.having}
         counted |= {t.lower() for t in self.counted_tables()}
         own = reading.projections and all(
-            self.table_of(p).lower() == subject for p in reading.projections
+            self.resolver.column(p).table.lower() == subject for p in reading.projections
         )
         if counted == {subject} and own and not reading.groups:
             return False  # 'locations with 2 or more cinemas': group the cinemas by location
