@@ -1099,3 +1099,11 @@ def test_having_groups_by_the_shown_column_of_the_counted_table() -> None:
     )
     draft = translate("Which countries have more than one peak?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT country FROM peaks GROUP BY country HAVING count(*) > 1")
+
+
+def test_that_has_the_maximum_picks_the_row(
+    clinic: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = clinic
+    draft = translate("What is the name of the patient that has the maximum age?", catalog)
+    assert_same_rows(con, draft, "SELECT patient_name FROM patients ORDER BY age DESC LIMIT 1")

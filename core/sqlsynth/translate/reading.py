@@ -48,6 +48,7 @@ _EVERY_COLUMN_WORDS = frozenset(
 )
 """'all the information about', 'the details of': every column, not the row's label."""
 _LISTING_VERBS = frozenset({"list", "show", "display", "get"})
+_HAVING_WORDS = frozenset({"with", "has", "have", "had", "having"})
 """'List products over 100' reads as a spec for rows; 'Which products …' asks to name them."""
 _MAX_MIN = ("max", "min")
 _COMPARATIVES = {
@@ -307,8 +308,9 @@ class Reader:
         self.set_pending("aggregate", cue.arg)
 
     def aggregate_ranks_rows(self, cue: Cue) -> bool:
-        """'the id and name of the employee with (the) maximum salary': after the rows are
-        named, 'with the maximum' picks the row, as 'with the highest' does."""
+        """'the id and name of the employee with (the) maximum salary', 'the stadium that
+        has the maximum capacity': after the rows are named, 'with the maximum' picks the
+        row, as 'with the highest' does."""
         reading = self.reading
         if cue.arg not in ("max", "min") or self.pending or reading.count or reading.aggregates:
             return False
@@ -316,7 +318,7 @@ class Reader:
         return (
             bool(before)
             and before[-1] in ("with", "the")
-            and "with" in before
+            and bool(_HAVING_WORDS & set(before))
             and bool(reading.projections)
         )
 
