@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS := dev,postgres,airflow,dbt,openai
+EXTRAS := dev,postgres,mysql,snowflake,bigquery,airflow,dbt,openai
 
 .PHONY: install demo test lint bench clean
 
@@ -35,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_llm.py
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .bqemu .demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,15 +1,18 @@
 """Talking to a warehouse: read its schema into a :class:`Catalog`, run reviewed SQL.
 
-DuckDB goes through its own client (the embedded default); everything else goes through a
-SQLAlchemy URL (``sqlite:///…``, ``postgresql+psycopg://…``, ``snowflake://…``). Clients
-are imported inside the functions that need them, so importing sqlsynth stays cheap.
-Connections used here are read-only wherever the engine lets us say so.
+DuckDB goes through its own client (the embedded default), Snowflake and BigQuery through
+theirs (:mod:`sqlsynth.warehouses`), everything else through a SQLAlchemy URL
+(``sqlite:///…``, ``postgresql+psycopg://…``, ``mysql+pymysql://…``). Clients are imported
+inside the functions that need them, so importing sqlsynth stays cheap. Connections used here
+are read-only wherever the engine lets us say so; Snowflake and BigQuery have no read-only
+session, so there the credentials' role is what keeps a warehouse safe (and the validator,
+which lets only SELECTs through).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -88,16 +91,27 @@ def dialect_of(url: str) -> str:
 
         raise ConfigError(
             f"unknown warehouse URL scheme {scheme!r} in {redact_url(url)}",
-            hint="use duckdb:///file.duckdb, sqlite:///file.sqlite, postgresql+psycopg://...",
+            hint="use duckdb:///file.duckdb, sqlite:///file.sqlite, postgresql+psycopg://..., "
+            "mysql+pymysql://..., snowflake://USER@ACCOUNT/DATABASE/SCHEMA or "
+            "bigquery://PROJECT/DATASET",
         )
     return _DIALECTS[scheme]
 
 
 def connect(url: str, *, root: Path) -> Warehouse:
     """A warehouse for ``url``; relative file paths are taken from the project ``root``."""
-    if dialect_of(url) == "duckdb":
+    dialect = dialect_of(url)
+    if dialect == "duckdb":
         path = url.split("://", 1)[1].removeprefix("/") if "://" in url else url
         return DuckDBWarehouse(path if path == ":memory:" else str(root / path))
+    if dialect == "snowflake":
+        from sqlsynth.warehouses.snowflake import SnowflakeWarehouse
+
+        return SnowflakeWarehouse(url)
+    if dialect == "bigquery":
+        from sqlsynth.warehouses.bigquery import BigQueryWarehouse
+
+        return BigQueryWarehouse(url)
     if "://" not in url:
         url = f"sqlite:///{root / url}"
     elif url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
@@ -124,13 +138,27 @@ def load_catalog(source: str, *, root: Path) -> Catalog:
     return _catalog_cache[key]
 
 
-def _warehouse_error(url: str, exc: Exception) -> Exception:
+def warehouse_error(
+    url: str, exc: BaseException, *, hint: str | None = None, secrets: Sequence[str] = ()
+) -> Exception:
+    """A one-line :class:`WarehouseError` for a client's exception, without any password."""
     from sqlsynth.errors import WarehouseError
 
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for secret in (s for s in secrets if s):
+        first_line = first_line.replace(secret, "***")
     return WarehouseError(
-        f"warehouse {redact_url(url)}: {first_line}",
-        hint="check that the warehouse is running and the URL in sqlsynth.toml is right",
+        f"warehouse {redact_url(url)}: {redact_url(first_line)[:300]}",
+        hint=hint or "check that the warehouse is running and the URL in sqlsynth.toml is right",
+    )
+
+
+def missing_client_error(url: str, module: str, extra: str) -> Exception:
+    from sqlsynth.errors import WarehouseError
+
+    return WarehouseError(
+        f"the client for {redact_url(url)} is not installed ({module})",
+        hint=f"pip install 'sqlsynth[{extra}]'",
     )
 
 
@@ -156,7 +184,7 @@ class DuckDBWarehouse:
         try:
             con = duckdb.connect(self.path, read_only=self.path != ":memory:")
         except duckdb.Error as exc:
-            raise _warehouse_error(self.path, exc) from exc
+            raise warehouse_error(self.path, exc) from exc
         try:
             yield con
         finally:
@@ -233,13 +261,14 @@ class DuckDBWarehouse:
             try:
                 cursor = con.execute(sql)
             except duckdb.Error as exc:
-                raise _warehouse_error(self.path, exc) from exc
-            return _collect(cursor, max_rows, tuple(d[0] for d in cursor.description or ()))
+                raise warehouse_error(self.path, exc) from exc
+            return collect_result(cursor, max_rows, tuple(d[0] for d in cursor.description or ()))
 
 
-def _sample_sql(table: str, column: str) -> str:
+def _sample_sql(table: str, column: str, *, alias: str | None = None) -> str:
+    selected = f"{column} AS {alias}" if alias else column
     return (
-        f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL GROUP BY {column} "
+        f"SELECT {selected} FROM {table} WHERE {column} IS NOT NULL GROUP BY {column} "
         f"ORDER BY COUNT(*) DESC, {column} LIMIT {SAMPLE_LIMIT + 1}"
     )
 
@@ -252,7 +281,29 @@ def _samples(rows: Sequence[tuple[Any, ...]]) -> tuple[str, ...]:
     return tuple(sorted(v for v in values if len(v) <= MAX_SAMPLE_LENGTH))
 
 
-def _collect(cursor: Any, max_rows: int, columns: tuple[str, ...]) -> QueryResult:
+def text_samples(
+    run: Callable[[str], Sequence[tuple[Any, ...]]],
+    table: str,
+    columns: Sequence[str],
+    quote: Callable[[str], str],
+) -> dict[str, tuple[str, ...]]:
+    """Samples of several text columns of one table in one query, for warehouses where each
+    round trip costs (Snowflake, BigQuery). ``table`` is already quoted, ``quote`` quotes a
+    column name."""
+    if not columns:
+        return {}
+    sql = " UNION ALL ".join(
+        f"SELECT {i} AS sample_column, sample_value FROM ("
+        f"{_sample_sql(table, quote(name), alias='sample_value')}) AS sample_{i}"
+        for i, name in enumerate(columns)
+    )
+    found: dict[int, list[tuple[Any, ...]]] = {i: [] for i in range(len(columns))}
+    for index, value in run(sql):
+        found[int(index)].append((value,))
+    return {columns[i]: _samples(rows) for i, rows in found.items()}
+
+
+def collect_result(cursor: Any, max_rows: int, columns: tuple[str, ...]) -> QueryResult:
     first = cursor.fetchmany(max_rows)
     total = len(first)
     while batch := cursor.fetchmany(1000):
@@ -278,16 +329,24 @@ class SQLAlchemyWarehouse:
                     con.exec_driver_sql("PRAGMA query_only = ON")
                 elif self.dialect == "postgres":
                     con = con.execution_options(postgresql_readonly=True)
+                elif self.dialect == "mysql":
+                    # Before the first statement that touches a table, so the transaction
+                    # SQLAlchemy begins is already read-only.
+                    con.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
                 yield con
         except sqlalchemy.exc.SQLAlchemyError as exc:
-            raise _warehouse_error(self.url, exc) from exc
+            raise warehouse_error(self.url, exc, secrets=self._secrets()) from exc
         except ModuleNotFoundError as exc:
-            from sqlsynth.errors import WarehouseError
+            raise missing_client_error(self.url, exc.name or "?", self.dialect) from exc
 
-            raise WarehouseError(
-                f"the client for {redact_url(self.url)} is not installed ({exc.name})",
-                hint=f"pip install 'sqlsynth[{self.dialect}]'",
-            ) from exc
+    def _secrets(self) -> tuple[str, ...]:
+        import sqlalchemy
+
+        try:
+            password = sqlalchemy.engine.make_url(self.url).password
+        except sqlalchemy.exc.ArgumentError:
+            return ()
+        return (str(password),) if password else ()
 
     def catalog(self) -> Catalog:
         import sqlalchemy
@@ -327,9 +386,19 @@ class SQLAlchemyWarehouse:
             for fk in inspector.get_foreign_keys(name)
             if fk.get("referred_table")
         )
-        return Table(name=name, columns=tuple(columns), primary_key=primary, foreign_keys=foreign)
+        try:
+            description = inspector.get_table_comment(name).get("text") or None
+        except NotImplementedError:  # SQLite keeps no comments
+            description = None
+        return Table(
+            name=name,
+            description=description,
+            columns=tuple(columns),
+            primary_key=primary,
+            foreign_keys=foreign,
+        )
 
     def query(self, sql: str, *, max_rows: int) -> QueryResult:
         with self._connection() as con:
             result = con.exec_driver_sql(sql)
-            return _collect(result, max_rows, tuple(result.keys()))
+            return collect_result(result, max_rows, tuple(result.keys()))
