@@ -1107,3 +1107,24 @@ def test_that_has_the_maximum_picks_the_row(
     con, catalog = clinic
     draft = translate("What is the name of the patient that has the maximum age?", catalog)
     assert_same_rows(con, draft, "SELECT patient_name FROM patients ORDER BY age DESC LIMIT 1")
+
+
+def test_counting_through_a_link_table_counts_its_rows() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE pupils (pupil_id INTEGER PRIMARY KEY, pupil_name VARCHAR);"
+        "CREATE TABLE clubs (club_id INTEGER PRIMARY KEY, club_name VARCHAR);"
+        "CREATE TABLE joined_clubs (pupil_id INTEGER REFERENCES pupils (pupil_id),"
+        " club_id INTEGER REFERENCES clubs (club_id));"
+        "INSERT INTO pupils VALUES (1, 'Ana'), (2, 'Ben');"
+        "INSERT INTO clubs VALUES (10, 'Chess'), (20, 'Drama');"
+        "INSERT INTO joined_clubs VALUES (1, 10), (2, 10), (1, 20)"
+    )
+    draft = translate("Show each club name and the number of pupils in it.", duckdb_catalog(con))
+    assert "pupils" not in draft.sql.lower().replace("joined_clubs", "")
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT c.club_name, count(*) FROM clubs c JOIN joined_clubs j ON j.club_id = c.club_id"
+        " GROUP BY c.club_name",
+    )

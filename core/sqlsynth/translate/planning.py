@@ -26,6 +26,7 @@ from sqlsynth.plan import (
     identifier_words,
 )
 from sqlsynth.translate.cues import ADJECTIVES
+from sqlsynth.translate.link_counts import count_link_rows
 from sqlsynth.translate.linking import (
     Link,
     SchemaElement,
@@ -132,7 +133,8 @@ class Planner:
                 f"could not tell which {self.parts.limit} row(s) to keep: nothing orders them",
                 hint="say what decides the first rows, e.g. 'the 5 newest orders'",
             )
-        plan = intersect_each_value(self.assemble(), self.reading)
+        plan = count_link_rows(self.assemble(), self.graph)
+        plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
     def build(self) -> None:

@@ -88,14 +88,14 @@ class SchemaGraph:
         return paths
 
     def is_link_table(self, name: str) -> bool:
-        """A table that relates rows of two others: its key is made of foreign keys to
-        at least two tables (``affiliated_with (physician, department)``)."""
+        """A table that relates rows of two others: foreign keys to at least two tables
+        and no key of its own beyond them (``affiliated_with (physician, department)``)."""
         table = self.table(name)
         forward = [e for e in self.edges[table.name.lower()] if e.forward]
         fk_columns = {mine.lower() for edge in forward for mine, _ in edge.keys}
         targets = {edge.target.lower() for edge in forward}
         key = {c.lower() for c in table.primary_key}
-        return len(targets) >= 2 and bool(key) and key <= fk_columns
+        return len(targets) >= 2 and key <= fk_columns
 
     def distance(self, start: str, goal: str) -> int:
         path = self.paths_from(start).get(goal.lower())
