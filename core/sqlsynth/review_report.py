@@ -8,8 +8,6 @@ Policy that allows exactly those two inline blocks (by hash) and nothing else. E
 user-provided string (prompts, owners, SQL, findings) is HTML-escaped, and the JSON is escaped
 for a ``<script>`` data block, so a prompt holding ``<script>`` is text, never markup.
 
->>> from sqlsynth.catalog import Catalog, Column, Table
->>> from sqlsynth.spec import NLSpec
 >>> review = ModelReview(name="n", prompt="<b>count</b>", state=ModelState.NOT_GENERATED,
 ...     status_message="no SQL generated yet")
 >>> page = render_html(ReviewReport(project="demo", models=(review,)))
@@ -401,6 +399,7 @@ code, pre { font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, mon
 .badge.invalid { background: var(--bad); }
 .model { border: 1px solid var(--line); border-left: 6px solid var(--state);
   border-radius: 8px; padding: 16px 20px; margin: 20px 0; }
+.model.invalid { border-left-color: var(--bad); }
 .model > header { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 10px 0; }
 dl.facts dt { color: var(--muted); }
@@ -454,9 +453,12 @@ _JS = """
     return node;
   }
   function label(parent, text, x, y, cls) {
-    var shown = text.length > 30 ? text.slice(0, 29) + "\\u2026" : text;
     var node = el("text", {x: x, y: y, "class": cls || ""}, parent);
-    node.textContent = shown;
+    node.textContent = text;
+    // Long names are cut to the box, with an ellipsis; the full name is the tooltip.
+    for (var n = text.length - 1; n > 1 && node.getComputedTextLength() > BOX_W - 2 * x; n--) {
+      node.textContent = text.slice(0, n) + "\\u2026";
+    }
     el("title", {}, node).textContent = text;
     return node;
   }
@@ -596,11 +598,17 @@ $models
 
 
 def _summary(report: ReviewReport) -> str:
-    return "".join(
+    chips = [
         f'<li class="state-{state.value}" data-state="{state.value}">'
         f'<span class="badge state">{_e(STATE_LABELS[state])}</span> {count}</li>'
         for state, count in report.state_counts().items()
-    )
+    ]
+    invalid = sum(not m.valid for m in report.models)
+    if invalid:
+        chips.append(
+            f'<li data-state="invalid"><span class="badge invalid">invalid</span> {invalid}</li>'
+        )
+    return "".join(chips)
 
 
 def _facts(model: ModelReview) -> str:
@@ -665,7 +673,8 @@ def _model_section(model: ModelReview) -> str:
         else '<p class="muted">no SQL file</p>'
     )
     return f"""
-<section class="model state-{state}" id="model-{_e(model.name)}" data-model="{_e(model.name)}"
+<section class="model state-{state}{"" if model.valid else " invalid"}"
+ id="model-{_e(model.name)}" data-model="{_e(model.name)}"
  data-state="{state}" data-ok="{str(model.ok).lower()}">
 <header><h2>{_e(model.name)}</h2>
 <span class="badge state">{_e(STATE_LABELS[model.state])}</span>{invalid}</header>
