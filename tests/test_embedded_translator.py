@@ -1128,3 +1128,10 @@ def test_counting_through_a_link_table_counts_its_rows() -> None:
         "SELECT c.club_name, count(*) FROM clubs c JOIN joined_clubs j ON j.club_id = c.club_id"
         " GROUP BY c.club_name",
     )
+
+
+def test_grouping_over_three_joined_tables_is_refused(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="joined tables"):
+        translate("How many loans of books are there for each author nationality?", library[1])
