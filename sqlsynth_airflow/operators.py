@@ -227,7 +227,12 @@ class NLSQLOperator(BaseSQLOperator):
                 f"{reviewer} rejected the SQL generated for {draft.spec.name}"
             )
         try:
-            approved = resolve.revalidated(draft, catalog=self._catalog(project), reviewer=reviewer)
+            approved = resolve.revalidated(
+                draft,
+                catalog=self._catalog(project),
+                reviewer=reviewer,
+                policy=project.settings.policy,
+            )
         except SqlsynthError as error:
             audit.refused("approve", draft.spec.name, error)
             raise _task_error(error) from error
@@ -254,6 +259,7 @@ class NLSQLOperator(BaseSQLOperator):
             dialect=dialect or spec.dialect or project.dialect,
             translator=self._translator(project),
             max_repairs=project.settings.llm_max_repairs,
+            policy=project.settings.policy,
         )
 
     def _task_spec(self, project: Project) -> tuple[NLSpec, bool]:

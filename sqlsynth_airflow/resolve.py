@@ -22,6 +22,7 @@ from sqlsynth.spec import NLSpec, load_specs, spec_hash
 
 if TYPE_CHECKING:
     from sqlsynth.catalog import Catalog
+    from sqlsynth.policy import Policy
     from sqlsynth.translate import Translator
 
 
@@ -151,14 +152,28 @@ def reviewed(project: Project, spec: NLSpec, *, inline: bool, dialect: str | Non
 
 
 def generated(
-    spec: NLSpec, *, catalog: Catalog, dialect: str, translator: Translator, max_repairs: int
+    spec: NLSpec,
+    *,
+    catalog: Catalog,
+    dialect: str,
+    translator: Translator,
+    max_repairs: int,
+    policy: Policy,
 ) -> ResolvedSQL:
     """SQL translated and validated now (with up to ``max_repairs`` rounds of validator
-    feedback for translators that use it); it is unreviewed, and says so."""
+    feedback for translators that use it); it is unreviewed, and says so.
+
+    The project ``policy`` applies as at run time: the SQL is capped at its ``row_limit``."""
     from sqlsynth.pipeline import translate_and_validate
 
     draft, _ = translate_and_validate(
-        spec, catalog, dialect=dialect, translator=translator, max_repairs=max_repairs
+        spec,
+        catalog,
+        dialect=dialect,
+        translator=translator,
+        max_repairs=max_repairs,
+        policy=policy,
+        run_time=True,
     )
     return ResolvedSQL(
         spec=spec,
@@ -171,14 +186,20 @@ def generated(
     )
 
 
-def revalidated(resolved: ResolvedSQL, *, catalog: Catalog, reviewer: str) -> ResolvedSQL:
+def revalidated(
+    resolved: ResolvedSQL, *, catalog: Catalog, reviewer: str, policy: Policy
+) -> ResolvedSQL:
     """SQL a person approved in Airflow, validated again (it waited in the metadata DB)."""
     from dataclasses import replace
 
     from sqlsynth.validate import validate_sql
 
     report = validate_sql(
-        resolved.sql, catalog, dialect=resolved.dialect, sources=resolved.spec.sources
+        resolved.sql,
+        catalog,
+        dialect=resolved.dialect,
+        sources=resolved.spec.sources,
+        policy=policy.for_spec(resolved.spec, run_time=True),
     )
     report.raise_for_errors(resolved.spec.name)
     return replace(resolved, reviewed=True, reviewed_by=reviewer)

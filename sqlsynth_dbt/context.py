@@ -12,7 +12,7 @@ a DuckDB laptop and a PostgreSQL CI target that hold the same columns.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from sqlglot import exp
@@ -20,6 +20,7 @@ from sqlglot.errors import SqlglotError
 
 from sqlsynth.catalog import Catalog, Column, ForeignKey, Table
 from sqlsynth.errors import SpecError
+from sqlsynth.policy import PII_TAG
 from sqlsynth.suggest import nearest
 from sqlsynth.warehouse import MAX_SAMPLE_LENGTH, SAMPLE_LIMIT
 from sqlsynth_dbt.jinja import RelationCall
@@ -35,7 +36,13 @@ class ColumnInfo(BaseModel):
     type: str | None = None
     description: str | None = None
     tags: tuple[str, ...] = ()
+    meta: dict[str, Any] = {}
     samples: tuple[str, ...] = ()
+
+    @property
+    def marked_pii(self) -> bool:
+        """``meta: {pii: true}`` (or ``contains_pii``) in the column's YAML."""
+        return any(self.meta.get(key) in (True, "true", "yes") for key in ("pii", "contains_pii"))
 
 
 class RelationInfo(BaseModel):
@@ -220,6 +227,13 @@ def _keys(
     return primary, foreign
 
 
+def _tags(column: ColumnInfo, docs: ColumnInfo | None) -> tuple[str, ...]:
+    tags = {*column.tags, *(docs.tags if docs else ())}
+    if column.marked_pii or (docs is not None and docs.marked_pii):
+        tags.add(PII_TAG)
+    return tuple(sorted(tags))
+
+
 def _table(
     relation: RelationInfo,
     name: str,
@@ -239,7 +253,7 @@ def _table(
                 name=column.name,
                 type=_type(column.type or (docs.type if docs else None), dialect),
                 description=column.description or (docs.description if docs else None) or None,
-                tags=tuple(sorted({*column.tags, *(docs.tags if docs else ())})),
+                tags=_tags(column, docs),
                 samples=_samples(column.samples),
             )
         )

@@ -184,6 +184,7 @@ def _plan(
         dialect=dialect,
         translator=translator,
         max_repairs=project.sqlsynth.settings.llm_max_repairs,
+        policy=project.sqlsynth.settings.policy,
     )
     text = render_model_sql(
         to_dbt_sql(draft.sql, catalog.calls, dialect=dialect),
@@ -350,6 +351,7 @@ def approve(
             catalog.catalog,
             dialect=model.entry.dialect,
             sources=model.spec.sources,
+            policy=project.sqlsynth.settings.policy.for_spec(model.spec),
         )
         report.raise_for_errors(model.spec.name)
         review = Review(reviewed_by=reviewer, reviewed_at=utc_now(), sql_hash=sql_hash(text))

@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from sqlsynth.errors import ConfigError, describe_invalid
+from sqlsynth.policy import Policy
 
 CONFIG_FILE = "sqlsynth.toml"
 
@@ -40,6 +41,10 @@ class Settings(BaseSettings):
         default=(), description="Translators to try, in order, when the translator fails."
     )
     max_rows: int = 20
+    policy: Policy = Field(
+        default_factory=Policy,
+        description="Governance rules ([policy]): allowed tables, PII, filters, row limit.",
+    )
     # LLM translators (`translator = "openai"`): any OpenAI-compatible endpoint.
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"

@@ -33,8 +33,10 @@ from sqlsynth.artifact import (
 from sqlsynth.audit import AuditLog
 from sqlsynth.catalog import Catalog
 from sqlsynth.config import Project
+from sqlsynth.enforce import enforce_policy
 from sqlsynth.errors import SqlsynthError, StaleModelError, ValidationError
 from sqlsynth.fsutil import write_all_or_nothing
+from sqlsynth.policy import NO_POLICY, Policy
 from sqlsynth.spec import NLSpec, spec_hash
 from sqlsynth.translate import Draft, Translator
 from sqlsynth.validate import ValidationReport, validate_sql
@@ -53,26 +55,44 @@ def translate_and_validate(
     dialect: str,
     translator: Translator,
     max_repairs: int = 0,
+    policy: Policy = NO_POLICY,
+    run_time: bool = False,
 ) -> tuple[Draft, ValidationReport]:
     """A draft for ``spec`` that passed validation; raises the translator's or validator's error.
 
-    With ``max_repairs``, a rejected draft's findings go back to the translator as
-    ``feedback``, at most that many times; a translator that answers the same SQL again
-    (the embedded one always does) ends the rounds early.
+    Each draft goes through the policy's rewrite step (``policy``, the project's, narrowed by
+    the spec's: PII masked, and at ``run_time`` rows capped) before it is validated, so the SQL
+    reviewed is the SQL that runs. With ``max_repairs``, a rejected draft's findings go back to
+    the translator as ``feedback``, at most that many times; a translator that answers the same
+    SQL again (the embedded one always does) ends the rounds early.
     """
-    draft = translator.translate(spec, catalog, dialect=dialect)
-    report = validate_sql(draft.sql, catalog, dialect=dialect, sources=spec.sources)
+    rules = policy.for_spec(spec, run_time=run_time)
+
+    def translate(feedback: tuple[str, ...] = ()) -> Draft:
+        found = (
+            translator.translate(spec, catalog, dialect=dialect, feedback=feedback)
+            if feedback
+            else translator.translate(spec, catalog, dialect=dialect)
+        )
+        sql = enforce_policy(found.sql, catalog, dialect=dialect, policy=rules)
+        return found if sql == found.sql else found.model_copy(update={"sql": sql})
+
+    def validate(sql: str) -> ValidationReport:
+        return validate_sql(sql, catalog, dialect=dialect, sources=spec.sources, policy=rules)
+
+    draft = translate()
+    report = validate(draft.sql)
     repairs = 0
     while not report.ok and repairs < max_repairs:
         feedback = tuple(
             f"[{f.check}] {f.message}" + (f" (hint: {f.hint})" if f.hint else "")
             for f in report.errors
         )
-        repaired = translator.translate(spec, catalog, dialect=dialect, feedback=feedback)
+        repaired = translate(feedback)
         if repaired.sql == draft.sql:
             break
         draft, repairs = repaired, repairs + 1
-        report = validate_sql(draft.sql, catalog, dialect=dialect, sources=spec.sources)
+        report = validate(draft.sql)
     if not report.ok and repairs:
         still = "; ".join(f"[{f.check}] {f.message}" for f in report.errors)
         raise ValidationError(
@@ -126,6 +146,7 @@ def _plan_model(
         dialect=dialect,
         translator=translator,
         max_repairs=project.settings.llm_max_repairs,
+        policy=project.settings.policy,
     )
     path = project.models_dir / f"{spec.name}.sql"
     text = render_sql_file(
@@ -283,7 +304,13 @@ def approve(
             raise StaleModelError(f"cannot approve {spec.name}: {state.message}", hint=state.hint)
         entry = lock.models[spec.name]
         text = (project.root / entry.sql_path).read_text("utf-8")
-        report = validate_sql(sql_body(text), catalog, dialect=entry.dialect, sources=spec.sources)
+        report = validate_sql(
+            sql_body(text),
+            catalog,
+            dialect=entry.dialect,
+            sources=spec.sources,
+            policy=project.settings.policy.for_spec(spec),
+        )
         report.raise_for_errors(spec.name)
         review = Review(reviewed_by=reviewer, reviewed_at=utc_now(), sql_hash=sql_hash(text))
         updated[spec.name] = entry.model_copy(update={"review": review})
@@ -337,7 +364,13 @@ def check(
         report = None
         if entry is not None and (project.root / entry.sql_path).is_file():
             body = sql_of((project.root / entry.sql_path).read_text("utf-8"))
-            report = validate_sql(body, catalog, dialect=entry.dialect, sources=spec.sources)
+            report = validate_sql(
+                body,
+                catalog,
+                dialect=entry.dialect,
+                sources=spec.sources,
+                policy=project.settings.policy.for_spec(spec),
+            )
         results.append(CheckResult(status=status, report=report))
     return results
 

@@ -30,8 +30,10 @@ from sqlglot.optimizer.resolver import Resolver
 from sqlglot.optimizer.scope import Scope, traverse_scope
 from sqlglot.schema import MappingSchema
 
+from sqlsynth import enforce
 from sqlsynth.catalog import Catalog
 from sqlsynth.errors import ValidationError
+from sqlsynth.policy import NO_POLICY, Policy
 from sqlsynth.suggest import nearest
 
 Severity = Literal["error", "warning"]
@@ -92,6 +94,7 @@ class CheckContext:
     catalog: Catalog
     sources: tuple[str, ...]
     statements: tuple[exp.Expr, ...]
+    policy: Policy = NO_POLICY
 
     @property
     def statement(self) -> exp.Expr:
@@ -838,6 +841,94 @@ def allowed_sources(ctx: CheckContext) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Policy checks: the project's and the spec's governance rules (sqlsynth.policy)
+
+
+def policy_tables(ctx: CheckContext) -> Iterator[Finding]:
+    """Only the schemas and tables the policy's allow-lists name are read."""
+    reported: set[str] = set()
+    for table in ctx.tables:
+        known = ctx.catalog.table(table.name)
+        schema = table.db or (known.db_schema if known else None)
+        written = table.sql(dialect=ctx.dialect)
+        if written in reported:
+            continue
+        if not ctx.policy.allows_schema(schema):
+            reported.add(written)
+            where = f"schema `{schema}`" if schema else "an unknown schema"
+            yield _error(
+                "policy_tables",
+                f"`{written}` is in {where}, which the policy does not allow",
+                "read only the schemas in allowed_schemas: "
+                + ", ".join(ctx.policy.allowed_schemas or ()),
+            )
+        elif not ctx.policy.allows_table(table.name, schema):
+            reported.add(written)
+            yield _error(
+                "policy_tables",
+                f"`{written}` is not in the policy's allowed_tables",
+                f"answer from {', '.join(ctx.policy.allowed_tables or ()) or 'no table'},"
+                " or ask the project owner to allow it",
+            )
+
+
+def pii_output(ctx: CheckContext) -> Iterator[Finding]:
+    """PII reaches the result only masked (``pii = "mask"``) or not at all (``"refuse"``)."""
+    tree = ctx.qualified
+    if tree is None:
+        return
+    mask = ctx.policy.pii_mode == "mask"
+    for column in enforce.exposed_columns(tree, ctx.catalog, ctx.policy):
+        pii = ", ".join(sorted(column.exposure.columns))
+        if column.exposure.level == enforce.Level.RAW:
+            masked = enforce.mask_expression(exp.column(column.name), ctx.dialect)
+            yield _error(
+                "pii_output",
+                f"result column `{column.name}` outputs PII ({pii}) unmasked",
+                f"mask it, e.g. `{masked.sql(dialect=ctx.dialect)}` (sqlsynth generate does)"
+                if mask
+                else "leave it out of the result (filtering, joining, grouping and counting"
+                ' by it are fine), or set pii = "mask" in the policy',
+            )
+        elif not mask:
+            yield _error(
+                "pii_output",
+                f"result column `{column.name}` outputs PII ({pii}), masked",
+                'the policy refuses PII in results, even masked: leave it out, or set pii = "mask"',
+            )
+
+
+def required_filters(ctx: CheckContext) -> Iterator[Finding]:
+    """Every read of a table the policy names carries that table's required filter."""
+    tree = ctx.qualified
+    if tree is None or not ctx.policy.required_filters:
+        return
+    for missing in enforce.missing_filters(tree, ctx.policy, dialect=ctx.dialect):
+        wanted = missing.required
+        shape = f"`{wanted} = <value>`" if _SIMPLE_NAME.fullmatch(wanted.lower()) else f"`{wanted}`"
+        yield _error(
+            "required_filters",
+            f"`{missing.table}` is read without the filter the policy requires ({shape})",
+            f"add {shape} to the WHERE clause of every query that reads `{missing.table}`",
+        )
+
+
+def row_limit(ctx: CheckContext) -> Iterator[Finding]:
+    """SQL generated at run time returns at most the policy's ``row_limit`` rows."""
+    limit = ctx.policy.row_limit
+    if limit is None:
+        return
+    found = enforce.row_limit_of(ctx.statement)
+    if found is None or found > limit:
+        yield _error(
+            "row_limit",
+            f"the query has no LIMIT of at most {limit} rows"
+            + (f" (it has LIMIT {found})" if found is not None else ""),
+            f"end the outermost query with LIMIT {limit} or less",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # Warnings: legal SQL that is rarely what a model should be
 
 
@@ -967,6 +1058,10 @@ CHECKS: tuple[Check, ...] = (
     known_tables,
     known_columns,
     allowed_sources,
+    policy_tables,
+    pii_output,
+    required_filters,
+    row_limit,
     select_star,
     cartesian_join,
 )
@@ -1010,9 +1105,16 @@ def _parse(sql: str, dialect: str) -> tuple[exp.Expr, ...] | Finding:
 
 
 def validate_sql(
-    sql: str, catalog: Catalog, *, dialect: str, sources: Sequence[str] = ()
+    sql: str,
+    catalog: Catalog,
+    *,
+    dialect: str,
+    sources: Sequence[str] = (),
+    policy: Policy = NO_POLICY,
 ) -> ValidationReport:
     """Run :data:`CHECKS` over ``sql`` and report every finding, each with a hint.
+
+    ``policy`` is the merged project and spec policy (:meth:`Policy.for_spec`).
 
     >>> from sqlsynth.catalog import Column, Table
     >>> catalog = Catalog(tables=(Table(name="orders", columns=(
@@ -1027,7 +1129,12 @@ def validate_sql(
     if isinstance(parsed, Finding):
         return ValidationReport(sql=sql, dialect=dialect, findings=(parsed,))
     ctx = CheckContext(
-        sql=sql, dialect=dialect, catalog=catalog, sources=tuple(sources), statements=parsed
+        sql=sql,
+        dialect=dialect,
+        catalog=catalog,
+        sources=tuple(sources),
+        statements=parsed,
+        policy=policy,
     )
     findings: list[Finding] = []
     for check in CHECKS:

@@ -42,11 +42,16 @@
   {%- set config = node.get('config') or {} -%}
   {%- set documented = [] -%}
   {%- for column in (node.columns or {}).values() -%}
+    {#- meta: {pii: true} marks PII; dbt >= 1.10 also reads it from the column's config -#}
+    {%- set meta = {} -%}
+    {%- do meta.update(column.get('meta') or {}) -%}
+    {%- do meta.update((column.get('config') or {}).get('meta') or {}) -%}
     {%- do documented.append({
         'name': column.name,
         'type': column.get('data_type'),
         'description': column.get('description'),
         'tags': column.get('tags') or [],
+        'meta': meta,
     }) -%}
   {%- endfor -%}
   {%- set info = {
