@@ -65,7 +65,9 @@ def fakesnow_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as env:
         # Else the connector probes the cloud metadata address on connect.
         env.setenv("SNOWFLAKE_DISABLE_PLATFORM_DETECTION", "true")
-        with local_server(command, port, env=dict(os.environ), log=log):
+        # fakesnow leaves a folder per connection in the temp dir: keep them in pytest's.
+        server_env = {**os.environ, "TMPDIR": str(log.parent)}
+        with local_server(command, port, env=server_env, log=log):
             yield (
                 "snowflake://sqlsynth:snow-s3cret@fakesnow/shop/public?host=127.0.0.1"
                 f"&port={port}&protocol=http&login_timeout=10&network_timeout=20"

@@ -90,6 +90,18 @@ def test_wrong_password_is_one_line_without_the_password(shop_mysql: str) -> Non
     assert "not-the-s3cret" not in line and "\n" not in line
 
 
+def test_cli_reports_a_wrong_password_in_one_line(
+    shop_mysql: str, tmp_path: Path, sqlsynth: CliRun
+) -> None:
+    url = sqlalchemy.engine.make_url(shop_mysql).set(password="not-the-s3cret")
+    root = demo_project(tmp_path / "project", url.render_as_string(hide_password=False))
+    result = sqlsynth("catalog", cwd=root)
+    assert result.exit_code == 1
+    assert result.output.startswith("error: warehouse mysql+pymysql://sqlsynth:***@127.0.0.1:")
+    assert "Access denied" in result.output and "(hint: check that the warehouse" in result.output
+    assert result.output.count("\n") == 1 and "not-the-s3cret" not in result.output
+
+
 def test_unreachable_mysql_is_one_line_without_the_password() -> None:
     url = "mysql+pymysql://ana:s3cret@127.0.0.1:1/shop"
     with pytest.raises(WarehouseError) as error:

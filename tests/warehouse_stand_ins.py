@@ -76,13 +76,13 @@ def shop_schema_sql(dialect: str) -> list[str]:
     """CREATE TABLE statements for the shop in ``dialect``, with keys and comments.
 
     BigQuery is the exception: bqemulator parses neither ``PRIMARY KEY … NOT ENFORCED`` nor
-    column ``OPTIONS(description=…)``, so its tables get no keys and only table descriptions
-    (``ALTER TABLE … SET OPTIONS``).
+    keeps column ``OPTIONS(description=…)`` (nor applies ``ALTER TABLE … SET OPTIONS``), so its
+    tables get no keys and only a table description.
     """
     if dialect != "bigquery":
         return [create.sql(dialect) for create in _seed_tables().values()]
     statements = []
-    for name, create in _seed_tables().items():
+    for create in _seed_tables().values():
         create = create.copy()
         for key in list(create.this.find_all(exp.PrimaryKey, exp.ForeignKey)):
             key.pop()
@@ -90,10 +90,11 @@ def shop_schema_sql(dialect: str) -> list[str]:
             comment.parent.pop()  # type: ignore[union-attr]
         description = create.find(exp.SchemaCommentProperty)
         create.set("properties", None)
-        statements.append(create.sql("bigquery"))
+        options = ""
         if description is not None:
             text = exp.Literal.string(description.this.name).sql("bigquery")
-            statements.append(f"ALTER TABLE {name} SET OPTIONS (description = {text})")
+            options = f" OPTIONS (description = {text})"
+        statements.append(create.sql("bigquery") + options)
     return statements
 
 
