@@ -1135,3 +1135,24 @@ def test_grouping_over_three_joined_tables_is_refused(
 ) -> None:
     with pytest.raises(TranslationError, match="joined tables"):
         translate("How many loans of books are there for each author nationality?", library[1])
+
+
+def test_label_words_before_of_a_table_name_that_tables_label() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE albums (album_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE songs (song_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " album_id INTEGER REFERENCES albums (album_id));"
+        "INSERT INTO albums VALUES (1, 'Blue'), (2, 'Red');"
+        "INSERT INTO songs VALUES (1, 'Sea', 1), (2, 'Sky', 1), (3, 'Fire', 2)"
+    )
+    draft = translate(
+        "What are the names and ids of the albums, and how many songs are on each?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT a.title, a.album_id, count(*) FROM albums a JOIN songs s"
+        " ON s.album_id = a.album_id GROUP BY a.album_id, a.title",
+    )

@@ -33,7 +33,7 @@ from sqlsynth.translate.linking import (
     lemma,
     singular,
 )
-from sqlsynth.translate.reading import Aggregate, Condition, Reading
+from sqlsynth.translate.reading import Aggregate, Condition, Reading, owners_of
 from sqlsynth.translate.schema_graph import (
     Edge,
     Resolver,
@@ -73,7 +73,7 @@ class Planner:
         self.graph = graph
         subject = self.find_subject()
         mentioned = [self.table_of(link) for link in reading.tables]
-        self.resolver = Resolver(self.graph, subject, mentioned)
+        self.resolver = Resolver(self.graph, subject, mentioned, owners_of(reading))
         self.parts = PlanParts(subject=subject, tables=[subject])
         self.moved: set[str] = set()
         """Tables whose conditions moved into a NOT IN subquery."""

@@ -1191,6 +1191,29 @@ READING_RULES = (
 )
 
 
+_OF_WORDS = frozenset({"of", "the", "a", "an", "all", "each", "every", "for", "and"})
+_OF_WORDS |= frozenset({"different", "distinct", "its", "their"})
+
+
+def owners_of(reading: Reading) -> dict[tuple[int, int], str]:
+    """'the names and ids of the albums', 'the name of each team': shown columns listed
+    before 'of' and a table belong to that table when it has such columns."""
+    owners: dict[tuple[int, int], str] = {}
+    listed = [*reading.projections, *reading.groups]
+    spans = {i for link in listed for i in range(link.start, link.end)}
+    for link in listed:
+        if link.best.element.kind != "column":
+            continue
+        table = next((t for t in reading.tables if t.start >= link.end), None)
+        if table is None:
+            continue
+        between = reading.tokens[link.end : table.start]
+        words = [t.norm for t in between if t.index not in spans]
+        if ("of" in words or "each" in words) and set(words) <= _OF_WORDS:
+            owners[(link.start, link.end)] = table.best.element.table
+    return owners
+
+
 def check_placed(reading: Reading, linking: Linking, catalog: Catalog) -> None:
     """Refuse when a word that matters names nothing, or nothing names a table."""
     if reading.problems:

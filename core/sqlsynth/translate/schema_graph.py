@@ -122,10 +122,18 @@ def label_column(table: Table) -> Column | None:
 class Resolver:
     """Pins each link to one element: the question's own tables first, then the nearest."""
 
-    def __init__(self, graph: SchemaGraph, subject: str, mentioned: Iterable[str]) -> None:
+    def __init__(
+        self,
+        graph: SchemaGraph,
+        subject: str,
+        mentioned: Iterable[str],
+        owners: dict[tuple[int, int], str] | None = None,
+    ) -> None:
         self.graph = graph
         self.subject = subject
         self.mentioned = [t.lower() for t in mentioned]
+        self.owners = owners or {}
+        """The table a link's words say it belongs to ('the names of the albums')."""
         self.distances = {name: len(path) for name, path in graph.paths_from(subject).items()}
         self.chosen: dict[tuple[int, int], Match] = {}
 
@@ -149,9 +157,29 @@ class Resolver:
         if link.text.lower() in ("id", "ids") and best.element.kind == "column":
             keys = [m for m in link.matches if self.is_key(m.element)]
             candidates = keys or candidates  # 'the ids of orders': their primary key
+        candidates = self.owned(link, candidates)
         chosen = min(candidates, key=lambda m: self.rank(m.element, m.score))
         self.chosen[(link.start, link.end)] = chosen
         return chosen.element
+
+    def owned(self, link: Link, candidates: list[Match]) -> list[Match]:
+        """The candidates in the table the words say the column belongs to; 'the names
+        of the albums' is the albums' label column (``title``), 'their ids' its key."""
+        owner = self.owners.get((link.start, link.end))
+        if owner is None or link.best.element.kind != "column":
+            return candidates
+        owned = [m for m in candidates if m.element.table.lower() == owner.lower()]
+        table = self.graph.table(owner)
+        word = link.text.lower()
+        column = label_column(table) if word in _LABEL_WORDS else None
+        if column is not None and not {"name", "title"} & set(identifier_words(column.name)):
+            column = None  # a guessed label ('company', 'date') is not what 'name' asks for
+        if word in ("id", "ids") and len(table.primary_key) == 1:
+            column = table.column(table.primary_key[0])
+        if column is not None and not owned:
+            element = SchemaElement(kind="column", table=table.name, column=column.name)
+            owned = [Match(element=element, score=link.best.score, how=link.best.how)]
+        return owned or candidates
 
     def is_key(self, element: SchemaElement) -> bool:
         table = self.graph.table(element.table)
