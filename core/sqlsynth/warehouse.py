@@ -69,8 +69,14 @@ def redact_url(url: str) -> str:
 
     >>> redact_url("postgresql://ana:s3cret@db:5432/x")
     'postgresql://ana:***@db:5432/x'
+    >>> redact_url("snowflake://ana@acct/db?private_key_file_pwd=s3cret&role=bi")
+    'snowflake://ana@acct/db?private_key_file_pwd=***&role=bi'
     """
-    return re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", url)
+    url = re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", url)
+    return _SECRET_PARAMETER.sub(r"\1***", url)
+
+
+_SECRET_PARAMETER = re.compile(r"([?&][^=&#]*(?:password|pwd|secret|token)[^=&#]*=)[^&#]*", re.I)
 
 
 def _scheme(url: str) -> str:

@@ -103,7 +103,10 @@ class SnowflakeWarehouse:
             import snowflake.connector
         except ModuleNotFoundError as exc:
             raise missing_client_error(self.url, exc.name or "snowflake", "snowflake") from exc
-        secrets = (self.parameters.get("password", ""),)
+        secrets = (
+            self.parameters.get("password", ""),
+            self.parameters.get("private_key_file_pwd", ""),
+        )
         try:
             con = snowflake.connector.connect(**self.parameters)
         except snowflake.connector.errors.Error as exc:
