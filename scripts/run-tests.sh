@@ -39,7 +39,7 @@ BQEMU=.bqemu
 if [ ! -f "$BQEMU/.installed-stamp" ] || [ scripts/bqemulator-requirements.txt -nt "$BQEMU/.installed-stamp" ]; then
   echo "installing bqemulator into $BQEMU/ (BigQuery's test stand-in)"
   rm -rf "$BQEMU"
-  "${PYTHON:-python3}" -m venv "$BQEMU"
+  .venv/bin/python -m venv "$BQEMU"  # the same interpreter as sqlsynth's venv
   "$BQEMU/bin/python" -m pip install --quiet --disable-pip-version-check \
     -r scripts/bqemulator-requirements.txt
   mkdir -p "$BQEMU/home"
