@@ -317,9 +317,11 @@ def validate_command(
     """Validate a SQL file (or - for stdin) against a catalog; exit 1 on errors."""
     from sqlsynth import pipeline
     from sqlsynth.artifact import sql_body
+    from sqlsynth.policy import NO_POLICY
     from sqlsynth.validate import validate_sql
     from sqlsynth.warehouse import load_catalog
 
+    policy = NO_POLICY
     if catalog_source:
         catalog = load_catalog(catalog_source, root=Path.cwd())
         chosen_dialect = dialect or catalog.dialect
@@ -327,8 +329,13 @@ def validate_command(
         project = _project(ctx)
         catalog = pipeline.project_catalog(project)
         chosen_dialect = dialect or project.dialect
+        policy = project.settings.policy
     report = validate_sql(
-        sql_body(file.read()), catalog, dialect=chosen_dialect, sources=_split(sources)
+        sql_body(file.read()),
+        catalog,
+        dialect=chosen_dialect,
+        sources=_split(sources),
+        policy=policy,
     )
     if as_json:
         click.echo(report.model_dump_json(indent=2))

@@ -282,7 +282,9 @@ def exposed_columns(qualified: exp.Expr, catalog: Catalog, policy: Policy) -> li
     tracer = _PiiTracer(pii)
     tracer.trace(scopes)
     found = []
-    for select in outer_selects(qualified):
+    selects = outer_selects(qualified)
+    names = [p.alias_or_name for p in selects[0].expressions] if selects else []
+    for select in selects:
         exposures = tracer.projections.get(id(select))
         if exposures is None:  # sqlglot could not scope it: judge each column on its own
             scope = Scope(select)
@@ -291,7 +293,8 @@ def exposed_columns(qualified: exp.Expr, catalog: Catalog, policy: Policy) -> li
             zip(select.expressions, exposures, strict=False)
         ):
             if exposure.level > Level.NONE:
-                found.append(ExposedColumn(select, index, projection.alias_or_name, exposure))
+                name = names[index] if index < len(names) else projection.alias_or_name
+                found.append(ExposedColumn(select, index, name, exposure))
     return found
 
 
@@ -353,6 +356,8 @@ def _unqualified(term: exp.Expr, alias: str, dialect: str) -> str:
     for column in term.find_all(exp.Column):
         if column.table in (alias, ""):
             column.set("table", None)
+    for identifier in term.find_all(exp.Identifier):  # names were normalised: quotes add nothing
+        identifier.set("quoted", False)
     return term.sql(dialect=dialect)
 
 

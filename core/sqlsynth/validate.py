@@ -850,7 +850,7 @@ def policy_tables(ctx: CheckContext) -> Iterator[Finding]:
     for table in ctx.tables:
         known = ctx.catalog.table(table.name)
         schema = table.db or (known.db_schema if known else None)
-        written = table.sql(dialect=ctx.dialect)
+        written = ".".join(part for part in (table.db, table.name) if part)
         if written in reported:
             continue
         if not ctx.policy.allows_schema(schema):
