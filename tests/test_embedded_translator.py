@@ -1156,3 +1156,11 @@ def test_label_words_before_of_a_table_name_that_tables_label() -> None:
         "SELECT a.title, a.album_id, count(*) FROM albums a JOIN songs s"
         " ON s.album_id = a.album_id GROUP BY a.album_id, a.title",
     )
+
+
+def test_a_number_after_a_table_name_is_a_row_key(
+    clinic: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = clinic
+    draft = translate("How many patients are in ward 2?", catalog)
+    assert_same_rows(con, draft, "SELECT count(*) FROM patients WHERE ward_id = 2")

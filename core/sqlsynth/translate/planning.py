@@ -219,6 +219,8 @@ class Planner:
         return [Predicate(column=column, op=condition.op, value=condition.value)]
 
     def condition_column(self, condition: Condition) -> ColumnRef:
+        if condition.column is not None and condition.column.best.element.kind == "table":
+            return self.row_key(self.table_of(condition.column), condition.source)
         if condition.column is not None:
             return self.ref(condition.column)
         if condition.temporal:
@@ -227,6 +229,23 @@ class Planner:
             f"could not tell which column {condition.source!r} compares",
             hint="name the column, e.g. 'price above 100'",
         )
+
+    def row_key(self, table_name: str, words: str) -> ColumnRef:
+        """The column that 'room 112' compares: a subject column referring to the room's
+        key when there is one (no join needed), else the room's own key."""
+        table = self.graph.table(table_name)
+        if len(table.primary_key) != 1:
+            raise TranslationError(
+                f"could not tell which column of {table.name} {words!r} names",
+                hint="name the column, e.g. 'room number 112'",
+            )
+        key = table.primary_key[0]
+        for edge in self.graph.edges[self.parts.subject.lower()]:
+            refers = edge.forward and edge.target.lower() == table.name.lower()
+            if refers and [theirs.lower() for _, theirs in edge.keys] == [key.lower()]:
+                return ColumnRef(table=edge.source, column=edge.keys[0][0])
+        self.parts.need(table.name)
+        return ColumnRef(table=table.name, column=key)
 
     def against_aggregate(self, condition: Condition, measured: Link) -> Predicate:
         """``column op (SELECT AVG(measured) FROM its table)``, over every row of it."""

@@ -817,6 +817,8 @@ class Reader:
             )
             self.set_pending("")
             return
+        if op == "=" and not counts_rows and self.names_a_row(token):
+            return
         column = self.consume_last_column() or self.take_following_column()
         column = column or self.coordinated_column()
         if column is None and self.compares_a_count(op, number):
@@ -843,6 +845,21 @@ class Reader:
         )
         self.compare_adjective = ""
         self.set_pending("")
+
+    def names_a_row(self, token: Token) -> bool:
+        """'room 112', 'student 1004': a whole number right after a table's name is the
+        key of one of its rows."""
+        table = self.last_unit.link if self.last_unit else None
+        number = token.number
+        if table is None or table.best.element.kind != "table" or table.end != token.index:
+            return False
+        if number is None or number != int(number):
+            return False
+        self.add_condition(
+            Condition(op="=", column=table, value=int(number), source=f"{table.text} {token.text}")
+        )
+        self.set_pending("")
+        return True
 
     def compares_a_count(self, op: str, number: float) -> bool:
         """'albums that have the number of tracks greater than 10': the count named after
