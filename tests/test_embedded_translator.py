@@ -1164,3 +1164,23 @@ def test_a_number_after_a_table_name_is_a_row_key(
     con, catalog = clinic
     draft = translate("How many patients are in ward 2?", catalog)
     assert_same_rows(con, draft, "SELECT count(*) FROM patients WHERE ward_id = 2")
+
+
+def test_a_year_compares_the_one_whole_number_year_column() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE vintages (vintage_id INTEGER PRIMARY KEY, label VARCHAR, year INTEGER);"
+        "INSERT INTO vintages VALUES (1, 'Alto', 2001), (2, 'Bajo', 2008), (3, 'Cima', 2012)"
+    )
+    draft = translate("List the labels of vintages produced before 2010.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT label FROM vintages WHERE year < 2010")
+
+
+def test_in_or_after_a_year_includes_it() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE shows (show_id INTEGER PRIMARY KEY, title VARCHAR, year INTEGER);"
+        "INSERT INTO shows VALUES (1, 'Dawn', 2004), (2, 'Dusk', 2005), (3, 'Noon', 2006)"
+    )
+    draft = translate("How many shows happened in or after 2005?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT count(*) FROM shows WHERE year >= 2005")

@@ -323,9 +323,16 @@ class Planner:
         return self.date_column_of(self.parts.subject, condition.source)
 
     def date_column_of(self, table_name: str, words: str) -> ColumnRef:
-        """The one date/time column of a table, which 'after 2023' or 'latest' must mean."""
+        """The one date/time column of a table, which 'after 2023' or 'latest' must mean;
+        without one, its one numeric year column."""
         table = self.graph.table(table_name)
         dates = [c for c in table.columns if column_kind(c) == "temporal"]
+        if not dates:  # 'wines produced before 2010' over a whole-number ``year``
+            dates = [
+                c
+                for c in table.columns
+                if column_kind(c) == "numeric" and "year" in identifier_words(c.name)
+            ]
         if len(dates) != 1:
             names = ", ".join(c.name for c in dates) or "none"
             raise TranslationError(
