@@ -558,3 +558,61 @@ def test_validate_applies_the_project_policy(shop_project: Path, sqlsynth: CliRu
 
     assert result.exit_code == 1
     assert "[policy_tables] `customers` is not in the policy's allowed_tables" in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# dbt: PII marked in a model's YAML `meta`, read through the real dbt macro
+
+
+@pytest.fixture(scope="module")
+def built_dbt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.dbt import built_example
+
+    return built_example(tmp_path_factory)[0]
+
+
+def dbt_project_with_meta_pii(built: Path, tmp_path: Path) -> Path:
+    from tests.dbt import working_copy
+
+    project = working_copy(built, tmp_path)
+    staging = project / "models" / "staging" / "_staging.yml"
+    text = staging.read_text()
+    assert "        tags: [pii]\n" in text
+    staging.write_text(text.replace("        tags: [pii]\n", "        meta: {pii: true}\n"))
+    return project
+
+
+CONTACTS = {
+    "name": "customer_contacts",
+    "prompt": "List the first name and email of customers",
+    "sources": ["stg_customers"],
+}
+
+
+def test_dbt_nl_model_refuses_a_column_marked_pii_in_meta(built_dbt: Path, tmp_path: Path) -> None:
+    from tests.dbt import model_files, nl_model
+
+    project = dbt_project_with_meta_pii(built_dbt, tmp_path)
+
+    result = nl_model(project, expect=None, **CONTACTS)
+
+    assert result.returncode != 0
+    assert "[pii_output] result column `email` outputs PII (stg_customers.email)" in " ".join(
+        (result.stdout + result.stderr).split()
+    )
+    assert not any("customer_contacts" in f for f in model_files(project))
+
+
+def test_dbt_nl_model_masks_a_meta_pii_column_when_the_policy_says_so(
+    built_dbt: Path, tmp_path: Path
+) -> None:
+    from tests.dbt import dbt, nl_model
+
+    project = dbt_project_with_meta_pii(built_dbt, tmp_path)
+    (project / "sqlsynth.toml").write_text('[policy]\npii = "mask"\n')
+
+    nl_model(project, **CONTACTS)
+    model = next((project / "models").rglob("customer_contacts.sql")).read_text()
+
+    assert "SHA256(CAST(email AS TEXT)) AS email" in model
+    dbt(project, "run", "-s", "customer_contacts")

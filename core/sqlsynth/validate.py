@@ -874,9 +874,9 @@ def policy_tables(ctx: CheckContext) -> Iterator[Finding]:
 
 def pii_output(ctx: CheckContext) -> Iterator[Finding]:
     """PII reaches the result only masked (``pii = "mask"``) or not at all (``"refuse"``)."""
-    tree = ctx.qualified
-    if tree is None:
-        return
+    # Unqualified, a column counts as PII when any table it may come from has a PII column so
+    # named: sqlglot failing to qualify must not let PII through.
+    tree = ctx.qualified or ctx.statement
     mask = ctx.policy.pii_mode == "mask"
     for column in enforce.exposed_columns(tree, ctx.catalog, ctx.policy):
         pii = ", ".join(sorted(column.exposure.columns))
@@ -900,9 +900,9 @@ def pii_output(ctx: CheckContext) -> Iterator[Finding]:
 
 def required_filters(ctx: CheckContext) -> Iterator[Finding]:
     """Every read of a table the policy names carries that table's required filter."""
-    tree = ctx.qualified
-    if tree is None or not ctx.policy.required_filters:
+    if not ctx.policy.required_filters:
         return
+    tree = ctx.qualified or ctx.statement
     for missing in enforce.missing_filters(tree, ctx.policy, dialect=ctx.dialect):
         wanted = missing.required
         shape = f"`{wanted} = <value>`" if _SIMPLE_NAME.fullmatch(wanted.lower()) else f"`{wanted}`"
