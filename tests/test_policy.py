@@ -289,6 +289,27 @@ def test_masked_sql_returns_sha256_hex_on_postgres(pg_url: str) -> None:
     ]
 
 
+@pytest.mark.filterwarnings("ignore:Arrow output:UserWarning")
+def test_masked_sql_returns_sha256_hex_on_snowflake_through_fakesnow() -> None:
+    import fakesnow
+    import snowflake.connector
+
+    with fakesnow.patch():
+        con = snowflake.connector.connect(database="shop", schema="public")
+        cursor = con.cursor()
+        cursor.execute("CREATE TABLE people (id INT, name VARCHAR, email VARCHAR)")
+        cursor.executemany("INSERT INTO people VALUES (%s, %s, %s)", PEOPLE)
+        cursor.execute(masked_query("snowflake"))
+        rows = cursor.fetchall()
+        con.close()
+
+    assert rows == [
+        (1, "Ada", sha256("ada@example.com")),
+        (2, "Bruno", sha256("bruno@example.com")),
+        (3, "Chen", None),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Required filters
 

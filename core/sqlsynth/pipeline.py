@@ -1,4 +1,7 @@
-"""The pipeline in one place: spec → catalog → translate → validate → artifact → run.
+"""The pipeline in one place: spec → catalog → translate → enforce → validate → artifact → run.
+
+``enforce`` is the policy's rewrite step (:mod:`sqlsynth.enforce`: PII masked, run-time rows
+capped), so the SQL a person reviews is the SQL that runs.
 
 Each step lives in its own module; this one strings them together and decides what is
 written when. Writes happen only after every requested spec translated and validated, and a
