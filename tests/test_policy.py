@@ -507,6 +507,20 @@ def test_the_policy_is_read_from_sqlsynth_toml(shop_project: Path) -> None:
     )
 
 
+def test_sqlsynth_policy_in_the_environment_wins_over_the_file(
+    shop_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_policy(shop_project, 'pii = "refuse"\nrow_limit = 10\n')
+    monkeypatch.setenv("SQLSYNTH_POLICY", '{"pii": "mask"}')
+
+    policy = load_project(shop_project).settings.policy
+
+    assert (policy.pii, policy.row_limit) == ("mask", 10)
+    monkeypatch.setenv("SQLSYNTH_POLICY", "{not json")
+    with pytest.raises(ConfigError, match='error parsing value for field "policy"'):
+        load_project(shop_project)
+
+
 def test_an_unknown_policy_key_is_a_config_error(shop_project: Path) -> None:
     config = shop_project / "sqlsynth.toml"
     config.write_text(config.read_text() + '\n[policy]\npii_colums = ["customers.email"]\n')

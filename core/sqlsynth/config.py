@@ -16,7 +16,12 @@ from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic import ValidationError as PydanticValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from sqlsynth.errors import ConfigError, describe_invalid
 from sqlsynth.policy import Policy
@@ -176,4 +181,10 @@ def _settings(values_json: str, environment: tuple[tuple[str, str], ...], root: 
         raise ConfigError(
             f"{root / CONFIG_FILE}: {describe_invalid(exc)}",
             hint="see README 'Configuration' for the settings sqlsynth knows",
+        ) from exc
+    except SettingsError as exc:  # e.g. SQLSYNTH_POLICY that is not JSON
+        cause = f": {exc.__cause__}" if exc.__cause__ else ""
+        raise ConfigError(
+            f"{exc}{cause}",
+            hint="SQLSYNTH_* variables for tables and lists (policy, fallback) are JSON",
         ) from exc
