@@ -1184,3 +1184,10 @@ def test_in_or_after_a_year_includes_it() -> None:
     )
     draft = translate("How many shows happened in or after 2005?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT count(*) FROM shows WHERE year >= 2005")
+
+
+def test_three_outputs_from_joined_tables_are_refused(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    with pytest.raises(TranslationError, match="outputs from 2 joined tables"):
+        translate("Show the title, genre and author nationality of each book.", library[1])

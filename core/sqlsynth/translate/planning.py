@@ -135,6 +135,7 @@ class Planner:
             )
         plan = count_link_rows(self.assemble(), self.graph)
         refuse_wide_aggregate(plan)
+        refuse_wide_join(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
@@ -972,10 +973,26 @@ class Planner:
         )
 
 
+MAX_JOINED_OUTPUTS = 2
+"""More plain columns than this shown from joined tables are refused: each column's
+table is a separate choice among tables with similar columns, and with three or more,
+one is often wrong (over half such answers on the development benchmark)."""
+
 MAX_AGGREGATED_JOINS = 1
 """Groups or distinct counts over more joins than this are refused: with three or more
 tables, which rows a group stands for and which are counted is mostly a guess (about
 two in three such answers were wrong on the development benchmark)."""
+
+
+def refuse_wide_join(plan: QueryPlan) -> None:
+    """Refuse three or more plain columns gathered from joined tables (grouped outputs
+    are one entity's label and key beside measures, a safer choice)."""
+    if plan.joins and not plan.is_aggregate and len(plan.select) > MAX_JOINED_OUTPUTS:
+        raise TranslationError(
+            f"{len(plan.select)} outputs from {len(plan.joins) + 1} joined tables "
+            f"({', '.join(plan.tables)}): which table each comes from would be a guess",
+            hint="ask for fewer columns at once, naming the table of each",
+        )
 
 
 def refuse_wide_aggregate(plan: QueryPlan) -> None:
