@@ -289,6 +289,24 @@ def test_masked_sql_returns_sha256_hex_on_postgres(pg_url: str) -> None:
     ]
 
 
+def test_masked_sql_returns_sha256_hex_on_mysql(mysql_url: str) -> None:
+    engine = sqlalchemy.create_engine(mysql_url)
+    try:
+        with engine.connect() as con:
+            con.exec_driver_sql("CREATE TEMPORARY TABLE people (id INTEGER, name TEXT, email TEXT)")
+            for row in PEOPLE:
+                con.exec_driver_sql("INSERT INTO people VALUES (%s, %s, %s)", row)
+            rows = [tuple(r) for r in con.exec_driver_sql(masked_query("mysql")).fetchall()]
+    finally:
+        engine.dispose()
+
+    assert rows == [
+        (1, "Ada", sha256("ada@example.com")),
+        (2, "Bruno", sha256("bruno@example.com")),
+        (3, "Chen", None),
+    ]
+
+
 @pytest.mark.filterwarnings("ignore:Arrow output:UserWarning")
 def test_masked_sql_returns_sha256_hex_on_snowflake_through_fakesnow() -> None:
     import fakesnow

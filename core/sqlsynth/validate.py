@@ -885,7 +885,8 @@ def pii_output(ctx: CheckContext) -> Iterator[Finding]:
             yield _error(
                 "pii_output",
                 f"result column `{column.name}` outputs PII ({pii}) unmasked",
-                f"mask it, e.g. `{masked.sql(dialect=ctx.dialect)}` (sqlsynth generate does)"
+                f"mask it as `{masked.sql(dialect=ctx.dialect)}`"
+                " (`sqlsynth generate --force` rewrites generated SQL so)"
                 if mask
                 else "leave it out of the result (filtering, joining, grouping and counting"
                 ' by it are fine), or set pii = "mask" in the policy',
