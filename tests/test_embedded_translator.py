@@ -1191,3 +1191,20 @@ def test_three_outputs_from_joined_tables_are_refused(
 ) -> None:
     with pytest.raises(TranslationError, match="outputs from 2 joined tables"):
         translate("Show the title, genre and author nationality of each book.", library[1])
+
+
+def test_a_column_named_like_another_tables_key_joins_without_a_declared_key() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE owners (owner_id INTEGER PRIMARY KEY, owner_name VARCHAR);"
+        "CREATE TABLE pets (pet_id INTEGER PRIMARY KEY, owner_id INTEGER, pet_name VARCHAR);"
+        "INSERT INTO owners VALUES (1, 'Rosa'), (2, 'Tariq');"
+        "INSERT INTO pets VALUES (1, 1, 'Bolt'), (2, 1, 'Miso'), (3, 2, 'Pip')"
+    )
+    draft = translate("What are the pet names of owners named Rosa?", duckdb_catalog(con))
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT p.pet_name FROM pets p JOIN owners o ON o.owner_id = p.owner_id"
+        " WHERE o.owner_name = 'Rosa'",
+    )

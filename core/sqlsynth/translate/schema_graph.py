@@ -60,9 +60,15 @@ class SchemaGraph:
                 if target is None:
                     continue
                 keys = tuple(zip(fk.columns, fk.ref_columns, strict=False))
-                self.edges[table.name.lower()].append(Edge(table.name, target.name, keys, True))
-                back = tuple((b, a) for a, b in keys)
-                self.edges[target.name.lower()].append(Edge(target.name, table.name, back, False))
+                self.add_edge(table.name, target.name, keys)
+        for table, column, target in _implied_keys(catalog):
+            self.add_edge(table.name, target.name, ((column, target.primary_key[0]),))
+
+    def add_edge(self, source: str, target: str, keys: tuple[tuple[str, str], ...]) -> None:
+        """A foreign key from ``source`` to ``target``, walkable both ways."""
+        self.edges[source.lower()].append(Edge(source, target, keys, True))
+        back = tuple((b, a) for a, b in keys)
+        self.edges[target.lower()].append(Edge(target, source, back, False))
 
     def table(self, name: str) -> Table:
         return self.tables[name.lower()]
@@ -100,6 +106,32 @@ class SchemaGraph:
     def distance(self, start: str, goal: str) -> int:
         path = self.paths_from(start).get(goal.lower())
         return len(path) if path is not None else 1_000
+
+
+def _implied_keys(catalog: Catalog) -> list[tuple[Table, str, Table]]:
+    """Undeclared foreign keys: a column named exactly like another table's one-column
+    primary key (``accounts.customer_id`` → ``customers.customer_id``), when the column
+    has no declared foreign key to another table and is not its own table's key.
+    Schemas often leave keys undeclared; a shared, specific key name is strong evidence."""
+    keyed: dict[str, list[Table]] = {}
+    for table in catalog.tables:
+        if len(table.primary_key) == 1 and table.primary_key[0].lower() != "id":
+            keyed.setdefault(table.primary_key[0].lower(), []).append(table)
+    implied: list[tuple[Table, str, Table]] = []
+    for table in catalog.tables:
+        declared = {
+            c.lower()
+            for fk in table.foreign_keys
+            if fk.ref_table.lower().split(".")[-1] != table.name.lower()
+            for c in fk.columns
+        }
+        own = [c.lower() for c in table.primary_key]
+        for column in table.columns:
+            name = column.name.lower()
+            targets = [t for t in keyed.get(name, []) if t is not table]
+            if len(targets) == 1 and name not in declared and own != [name]:
+                implied.append((table, column.name, targets[0]))
+    return implied
 
 
 def label_column(table: Table) -> Column | None:
