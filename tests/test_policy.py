@@ -163,6 +163,9 @@ def test_pii_used_only_to_filter_join_group_order_or_count_is_accepted(sql: str)
         ("SELECT name FROM people UNION ALL SELECT email FROM people", "name"),
         ("SELECT (SELECT MIN(email) FROM people) AS first_email", "first_email"),
         ("SELECT name, MD5(email) || email AS leak FROM people", "leak"),
+        ("SELECT to_json(p) AS row_json FROM people AS p", "row_json"),
+        ("SELECT u FROM people CROSS JOIN UNNEST([email]) AS t(u)", "u"),
+        ("SELECT e FROM people, LATERAL (SELECT email AS e) AS x", "e"),
     ],
 )
 def test_pii_reaching_the_result_any_way_is_rejected(sql: str, column: str) -> None:

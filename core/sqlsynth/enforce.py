@@ -192,8 +192,8 @@ class _PiiTracer:
                 self.projections[id(query)] = found
                 first = outer_selects(query)
                 names = [p.alias_or_name.lower() for p in first[0].expressions] if first else []
-            else:
-                continue
+            else:  # UNNEST, LATERAL, table functions: every column carries what they read
+                found, names = [self.exposure(query, scope)], ["*"]
             self.outputs[id(query)] = dict(zip(names, found, strict=False))
 
     def exposure(self, node: exp.Expr, scope: Scope) -> Exposure:
@@ -203,6 +203,9 @@ class _PiiTracer:
             return self._column(node, scope)
         if isinstance(node, exp.Star):
             return self._everything(scope)
+        if isinstance(node, exp.TableColumn):  # a whole row: `SELECT to_json(p) FROM people p`
+            row = self._source(node.name, scope)
+            return self._whole(row) if row is not None else _NOTHING
         inner = _unwrap(node)
         if isinstance(inner, exp.Query) and id(inner) in self.outputs:
             return reduce(Exposure.__or__, self.outputs[id(inner)].values(), _NOTHING)
@@ -238,26 +241,36 @@ class _PiiTracer:
     def _column(self, column: exp.Column, scope: Scope) -> Exposure:
         if column.table:
             return self._from_source(self._source(column.table, scope), column.name)
-        # Not qualified (sqlglot could not tell its table): it may be any source's column.
-        return reduce(
+        # Not qualified (sqlglot could not tell its table): it may be any source's column,
+        found = reduce(
             Exposure.__or__,
             (self._from_source(s, column.name) for s in scope.sources.values()),
             _NOTHING,
         )
+        # or a whole row, `SELECT to_json(p) FROM people AS p`.
+        row = self._source(column.name, scope)
+        return found | self._whole(row) if row is not None else found
+
+    def _whole(self, source: exp.Table | Scope) -> Exposure:
+        """Everything a source carries: all its PII columns."""
+        if isinstance(source, exp.Table):
+            table = source.name.lower()
+            return reduce(
+                Exposure.__or__,
+                (Exposure(Level.RAW, frozenset({f"{t}.{c}"})) for t, c in self.pii if t == table),
+                _NOTHING,
+            )
+        return reduce(
+            Exposure.__or__, self.outputs.get(id(source.expression), {}).values(), _NOTHING
+        )
 
     def _everything(self, scope: Scope, only: str = "") -> Exposure:
-        found = _NOTHING
-        for alias, source in scope.sources.items():
-            if only and alias != only:
-                continue
-            if isinstance(source, exp.Table):
-                for table, column in self.pii:
-                    if table == source.name.lower():
-                        found |= Exposure(Level.RAW, frozenset({f"{table}.{column}"}))
-            elif isinstance(source, Scope):
-                outputs = self.outputs.get(id(source.expression), {}).values()
-                found = reduce(Exposure.__or__, outputs, found)
-        return found
+        sources = (s for alias, s in scope.sources.items() if not only or alias == only)
+        return reduce(
+            Exposure.__or__,
+            (self._whole(s) for s in sources if isinstance(s, (exp.Table, Scope))),
+            _NOTHING,
+        )
 
 
 def exposed_columns(qualified: exp.Expr, catalog: Catalog, policy: Policy) -> list[ExposedColumn]:
