@@ -1208,3 +1208,21 @@ def test_a_column_named_like_another_tables_key_joins_without_a_declared_key() -
         "SELECT p.pet_name FROM pets p JOIN owners o ON o.owner_id = p.owner_id"
         " WHERE o.owner_name = 'Rosa'",
     )
+
+
+def test_average_number_of_a_numeric_column_averages_it(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = library
+    draft = translate("What is the average number of pages of the books?", catalog)
+    assert_same_rows(con, draft, "SELECT avg(page_count) FROM books")
+
+
+def test_total_number_of_a_numeric_column_sums_it() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE jobs (job_id INTEGER PRIMARY KEY, title VARCHAR, hours INTEGER);"
+        "INSERT INTO jobs VALUES (1, 'Paint', 5), (2, 'Fix', 5), (3, 'Clean', 2)"
+    )
+    draft = translate("What is the total number of hours for all jobs?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT sum(hours) FROM jobs")

@@ -19,6 +19,7 @@ from sqlsynth.plan import (
     AggregateFunction,
     Comparison,
     Scalar,
+    identifier_words,
 )
 from sqlsynth.translate.cues import ADJECTIVES, Cue, Unit, is_harmless
 from sqlsynth.translate.linking import (
@@ -281,12 +282,26 @@ class Reader:
             return  # 'the phone number of': a compound noun naming the column, not a count
         if self.pending in ("order", "superlative"):
             return  # "by number of loans", "most number of": the next table is counted
+        if self.numeric_column_follows():
+            if self.pending != "aggregate" and cue.text.lower().startswith("total"):
+                self.set_pending("aggregate", "sum")  # 'the total number of hours'
+            if self.pending == "aggregate":
+                return  # 'the average number of bedrooms': the aggregate of that column
         if self.pending == "aggregate" and self.pending_arg == "sum":
             self.pending = ""  # "total number of": the number is the aggregate
         self.reading.count = True
         if self.reading.count_at is None:
             self.reading.count_at = cue.start
         self.set_pending("count")
+
+    def numeric_column_follows(self) -> bool:
+        """Whether the next unit names a numeric column that is not a key ('hours')."""
+        following = self.peek()
+        link = following.link if following is not None else None
+        if link is None or link.best.element.kind != "column":
+            return False
+        words = identifier_words(link.best.element.column or "")
+        return self.kind_of(link.best.element) == "numeric" and "id" not in words
 
     def cue_aggregate(self, cue: Cue) -> None:
         if self.pending == "compare" and cue.arg in ("avg", "min", "max"):
