@@ -1226,3 +1226,11 @@ def test_total_number_of_a_numeric_column_sums_it() -> None:
     )
     draft = translate("What is the total number of hours for all jobs?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT sum(hours) FROM jobs")
+
+
+def test_distinct_rows_ordered_by_a_hidden_column_do_not_show_it(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = library
+    draft = translate("List the distinct genres of books ordered by page count.", catalog)
+    assert_same_rows(con, draft, "SELECT genre FROM books GROUP BY genre ORDER BY min(page_count)")

@@ -776,9 +776,22 @@ class Planner:
             targets = [self.default_order_item()]
         descending = bool(reading.descending)
         for item in targets:
-            if self.parts.distinct and not any(item.same_expression(s) for s in self.parts.select):
-                self.parts.select.append(item)  # DISTINCT can only order by what it shows
+            item = self.distinct_order_item(item, descending)
             self.parts.order_by.append(OrderItem(item=item, descending=descending))
+
+    def distinct_order_item(self, item: SelectItem, descending: bool) -> SelectItem:
+        """'the distinct product names ordered by product id': DISTINCT can only order by
+        what it shows, so the distinct rows become groups ordered by the lowest id in
+        each (the highest when descending), and the id is not shown."""
+        parts = self.parts
+        if not parts.distinct or any(item.same_expression(s) for s in parts.select):
+            return item
+        plain = all(s.aggregate is None and s.column is not None for s in parts.select)
+        if item.aggregate is not None or item.column is None or parts.group_by or not plain:
+            parts.select.append(item)
+            return item
+        parts.group_by = [s.column for s in parts.select if s.column is not None]
+        return SelectItem(column=item.column, aggregate="max" if descending else "min")
 
     def order_item(self, target: Link | Aggregate) -> SelectItem:
         if isinstance(target, Aggregate):
