@@ -595,6 +595,21 @@ def test_generate_writes_masked_sql_and_check_rejects_a_raw_hand_edit(
     )
 
 
+def test_a_policy_change_regenerates_sql_written_under_the_old_rules(
+    shop_project: Path, sqlsynth: CliRun
+) -> None:
+    model = shop_project / "models" / "german_customers.sql"
+    assert sqlsynth("generate", "german_customers", cwd=shop_project).exit_code == 0
+    assert "SHA256" not in model.read_text()
+
+    with_policy(shop_project, 'pii = "mask"\npii_columns = ["customers.email"]\n')
+    again = sqlsynth("generate", "german_customers", cwd=shop_project)
+
+    assert again.exit_code == 0, again.output
+    assert "SHA256(CAST(email AS TEXT)) AS email" in model.read_text()
+    assert sqlsynth("generate", "german_customers", cwd=shop_project).output.count("unchanged") == 1
+
+
 def test_generate_refuses_raw_pii_and_writes_nothing(shop_project: Path, sqlsynth: CliRun) -> None:
     with_policy(shop_project, 'pii_columns = ["customers.email"]\n')
 

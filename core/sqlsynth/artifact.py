@@ -37,6 +37,9 @@ class LockEntry(BaseModel):
 
     spec_hash: str
     catalog_hash: str
+    policy_hash: str | None = Field(
+        default=None, description="The governance policy's hash; None when no policy applied."
+    )
     sql_hash: str
     sql_path: str = Field(description="POSIX path of the SQL file, relative to the project.")
     dialect: str

@@ -164,6 +164,7 @@ def _plan_model(
     entry = LockEntry(
         spec_hash=spec_hash(spec),
         catalog_hash=catalog.catalog_hash,
+        policy_hash=project.settings.policy.for_spec(spec).policy_hash,
         sql_hash=digest,
         sql_path=path.relative_to(project.root).as_posix(),
         dialect=dialect,
@@ -180,7 +181,11 @@ def _needs_generation(
 ) -> bool:
     if entry is None or not (project.root / entry.sql_path).is_file():
         return True
-    return entry.spec_hash != spec_hash(spec) or entry.catalog_hash != catalog.catalog_hash
+    return (
+        entry.spec_hash != spec_hash(spec)
+        or entry.catalog_hash != catalog.catalog_hash
+        or entry.policy_hash != project.settings.policy.for_spec(spec).policy_hash
+    )
 
 
 def generate(

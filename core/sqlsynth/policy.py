@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -77,6 +78,15 @@ class Policy(BaseModel):
     @property
     def pii_mode(self) -> PiiMode:
         return self.pii or "refuse"
+
+    @property
+    def policy_hash(self) -> str | None:
+        """sha256 of the rules, None for an empty policy: the lock records it, so ``generate``
+        redoes SQL written under other rules (and locks from before a policy stay valid)."""
+        if self == Policy():
+            return None
+        canonical = self.model_dump_json(exclude_defaults=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     def for_spec(self, spec: NLSpec, *, run_time: bool = False) -> Policy:
         """This (project) policy narrowed by ``spec.policy``; ``row_limit`` only at run time.
