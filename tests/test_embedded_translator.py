@@ -1234,3 +1234,16 @@ def test_distinct_rows_ordered_by_a_hidden_column_do_not_show_it(
     con, catalog = library
     draft = translate("List the distinct genres of books ordered by page count.", catalog)
     assert_same_rows(con, draft, "SELECT genre FROM books GROUP BY genre ORDER BY min(page_count)")
+
+
+def test_columns_all_found_in_one_table_are_read_from_it_alone() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE ref_colors (color_code VARCHAR PRIMARY KEY, color_name VARCHAR);"
+        "CREATE TABLE cars (car_id INTEGER PRIMARY KEY,"
+        " color_code VARCHAR REFERENCES ref_colors (color_code));"
+        "INSERT INTO ref_colors VALUES ('R', 'red'), ('B', 'blue'), ('G', 'green');"
+        "INSERT INTO cars VALUES (1, 'R'), (2, 'R')"
+    )
+    draft = translate("What are all the color codes and color names?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT color_code, color_name FROM ref_colors")

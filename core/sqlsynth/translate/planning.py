@@ -71,9 +71,12 @@ class Planner:
     def __init__(self, reading: Reading, graph: SchemaGraph) -> None:
         self.reading = reading
         self.graph = graph
+        self.covering = self.covering_table()
         subject = self.find_subject()
         mentioned = [self.table_of(link) for link in reading.tables]
-        self.resolver = Resolver(self.graph, subject, mentioned, owners_of(reading))
+        owners = {(link.start, link.end): self.covering for link in self.all_links()}
+        owners = {**owners, **owners_of(reading)} if self.covering else owners_of(reading)
+        self.resolver = Resolver(self.graph, subject, mentioned, owners)
         self.parts = PlanParts(subject=subject, tables=[subject])
         self.moved: set[str] = set()
         """Tables whose conditions moved into a NOT IN subquery."""
@@ -86,12 +89,30 @@ class Planner:
             return self.table_of(reading.counted)
         if reading.tables:
             return self.table_of(reading.tables[0])
+        if self.covering:
+            return self.covering
         for link in self.all_links():
             return link.best.element.table
         raise TranslationError(
             "no table could be linked to the question",
             hint="name a table or one of its columns; `sqlsynth explain` shows the links",
         )
+
+    def covering_table(self) -> str:
+        """'the location codes and location names', naming no table: the one table that
+        holds a column for every word, so that no join is guessed ('' if none or many)."""
+        if self.reading.tables or self.reading.counted is not None:
+            return ""
+        common: set[str] | None = None
+        for link in self.all_links():
+            best = link.best
+            tables = {
+                m.element.table
+                for m in link.matches
+                if m.element.kind == best.element.kind and m.score >= best.score - 0.1
+            }
+            common = tables if common is None else common & tables
+        return next(iter(common)) if common is not None and len(common) == 1 else ""
 
     def all_links(self) -> Iterator[Link]:
         reading = self.reading
