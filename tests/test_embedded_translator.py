@@ -1247,3 +1247,11 @@ def test_columns_all_found_in_one_table_are_read_from_it_alone() -> None:
     )
     draft = translate("What are all the color codes and color names?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT color_code, color_name FROM ref_colors")
+
+
+def test_includes_the_word_matches_a_substring(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = library
+    draft = translate("List the titles of books whose title includes the word 'ook 1'.", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM books WHERE title LIKE '%ook 1%'")
