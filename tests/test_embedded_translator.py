@@ -1255,3 +1255,20 @@ def test_includes_the_word_matches_a_substring(
     con, catalog = library
     draft = translate("List the titles of books whose title includes the word 'ook 1'.", catalog)
     assert_same_rows(con, draft, "SELECT title FROM books WHERE title LIKE '%ook 1%'")
+
+
+def test_two_unplaced_capitalised_words_are_a_first_and_last_name() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE clients (client_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " last_name VARCHAR, email VARCHAR);"
+        "INSERT INTO clients SELECT i, 'First' || i, 'Last' || i, 'c' || i || '@x.org'"
+        " FROM range(1, 60) AS t(i);"
+        "INSERT INTO clients VALUES (99, 'Linda', 'Okafor', 'linda@x.org')"
+    )
+    draft = translate("What is the email of client Linda Okafor?", duckdb_catalog(con))
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT email FROM clients WHERE first_name = 'Linda' AND last_name = 'Okafor'",
+    )

@@ -8,7 +8,8 @@ The steps, each in a module named after it; :class:`EmbeddedTranslator` strings 
    ("how many", "per", "top 5", "above", "highest first", "not");
 4. **read** (:mod:`~sqlsynth.translate.reading`) cues and links left to right into a
    ``Reading``: what is counted, aggregated, grouped, filtered, ordered and limited; then
-   apply ``READING_RULES``, which look at the whole question, and refuse what is unplaced;
+   apply ``READING_RULES``, which look at the whole question, read unplaced capitalised
+   pairs as people's names (:mod:`~sqlsynth.translate.people`), and refuse what is unplaced;
 5. **resolve** (:mod:`~sqlsynth.translate.schema_graph`) each link to one element (columns
    of the question's tables first, then the nearest by foreign keys);
 6. **plan** (:mod:`~sqlsynth.translate.planning`): grain, measures, filters, order and the
@@ -35,6 +36,7 @@ from sqlsynth.spec import NLSpec
 from sqlsynth.translate import Draft
 from sqlsynth.translate.cues import Cue, CueKind, Unit, build_units, find_cues
 from sqlsynth.translate.linking import Match, link_question
+from sqlsynth.translate.people import read_person_names
 from sqlsynth.translate.planning import Planner
 from sqlsynth.translate.reading import READING_RULES, Reader, check_placed
 from sqlsynth.translate.schema_graph import SchemaGraph
@@ -114,6 +116,7 @@ class EmbeddedTranslator:
         reading = Reader(units, linking.tokens, graph.kind_of, spec.prompt).read()
         for rule in READING_RULES:
             reading = rule(reading)
+        reading = read_person_names(reading, graph)
         check_placed(reading, linking, scoped)
         planner = Planner(reading, graph)
         try:
