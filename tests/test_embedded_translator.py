@@ -1272,3 +1272,24 @@ def test_two_unplaced_capitalised_words_are_a_first_and_last_name() -> None:
         draft,
         "SELECT email FROM clients WHERE first_name = 'Linda' AND last_name = 'Okafor'",
     )
+
+
+def test_a_named_table_read_by_a_not_in_subquery_is_not_also_joined() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE shops (shop_id INTEGER PRIMARY KEY, shop_name VARCHAR);"
+        "CREATE TABLE devices (device_id INTEGER PRIMARY KEY, model VARCHAR);"
+        "CREATE TABLE stock (shop_id INTEGER REFERENCES shops (shop_id),"
+        " device_id INTEGER REFERENCES devices (device_id), PRIMARY KEY (shop_id, device_id));"
+        "INSERT INTO shops VALUES (1, 'North'), (2, 'South'), (3, 'East');"
+        "INSERT INTO devices VALUES (10, 'X1');"
+        "INSERT INTO stock VALUES (1, 10)"
+    )
+    draft = translate(
+        "What are the names of shops that do not have any devices in stock?", duckdb_catalog(con)
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT shop_name FROM shops WHERE shop_id NOT IN (SELECT shop_id FROM stock)",
+    )

@@ -79,7 +79,7 @@ class Planner:
         self.resolver = Resolver(self.graph, subject, mentioned, owners)
         self.parts = PlanParts(subject=subject, tables=[subject])
         self.moved: set[str] = set()
-        """Tables whose conditions moved into a NOT IN subquery."""
+        """Tables a NOT IN subquery reads: joined only when the outer query uses them."""
 
     # subject and resolution
 
@@ -422,8 +422,8 @@ class Planner:
                 f"through {edge.target}",
                 hint="ask without the condition, or about the linking table",
             )
+        self.moved |= {edge.target.lower(), other.lower()}  # joined only if shown
         if inside:
-            self.moved.add(edge.target.lower())
             self.parts.notes.append(
                 f"the conditions on {edge.target} say which of its rows are excluded"
             )
