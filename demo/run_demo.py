@@ -60,7 +60,7 @@ def step(title: str, *args: str, expect: int = 0) -> float:
 
 def build_dbt_example() -> float:
     """The example dbt project on DuckDB: `dbt build` passes, its generated models are approved."""
-    console.rule("[bold]8. Build the example dbt project (models made by `nl_model`)")
+    console.rule("[bold]10. Build the example dbt project (models made by `nl_model`)")
     work = WORK.parent / "dbt"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -90,7 +90,7 @@ def build_dbt_example() -> float:
 
 def run_reviewed_dag() -> float:
     """Airflow runs the reviewed SQL: `airflow dags test` on example_dags/sqlsynth_reviewed.py."""
-    console.rule("[bold]9. Airflow runs the reviewed SQL (example_dags/sqlsynth_reviewed.py)")
+    console.rule("[bold]11. Airflow runs the reviewed SQL (example_dags/sqlsynth_reviewed.py)")
     home = WORK.parent / "airflow"
     shutil.rmtree(home, ignore_errors=True)
     warehouse = {"conn_type": "duckdb", "host": str(WORK / "warehouse.duckdb")}
@@ -159,6 +159,10 @@ def main() -> None:
     }
     step("6. Column lineage of one model", "lineage", "top_customers_by_revenue")
     step("7. The audit log's hash chain", "audit", "verify")
+    step("8. Who generated, approved and ran what", "audit", "report")
+    timings["review page"] = step(
+        "9. A self-contained HTML page for reviewers", "report", "--output", "report.html"
+    )
     timings["dbt example"] = build_dbt_example()
     timings["airflow DAG"] = run_reviewed_dag()
     summary(timings)
