@@ -1293,3 +1293,11 @@ def test_a_named_table_read_by_a_not_in_subquery_is_not_also_joined() -> None:
         draft,
         "SELECT shop_name FROM shops WHERE shop_id NOT IN (SELECT shop_id FROM stock)",
     )
+
+
+def test_between_two_numbers_after_is_filters_the_column(
+    library: tuple[duckdb.DuckDBPyConnection, Catalog],
+) -> None:
+    con, catalog = library
+    draft = translate("List the titles of books whose page count is between 100 and 300.", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM books WHERE page_count BETWEEN 100 AND 300")

@@ -972,13 +972,20 @@ class Reader:
         return True
 
     def on_between(self, token: Token) -> None:
+        step = 1
         following = self.peek()
+        if following is not None and following.cue is not None and following.cue.arg == "and":
+            step = 2  # 'between 600 and 700': the 'and' belongs to 'between'
+            following = (
+                self.units[self.position + 1] if self.position + 1 < len(self.units) else None
+            )
         if following is None or following.token is None or following.token.number is None:
             self.reading.unplaced.append(token.text)
             return
-        self.position += 1
         assert token.number is not None and following.token.number is not None
-        column = self.consume_last_column() or self.take_following_column()
+        column = self.consume_last_column()
+        self.position += step
+        column = column or self.take_following_column()
         self.add_condition(
             Condition(
                 op="between",
