@@ -4,7 +4,8 @@ Takes any folder laid out like ``spider_train`` (``questions.jsonl`` and
 ``database/<db_id>/<db_id>.sqlite``). From each question it reads only ``id``, ``db_id`` and
 ``question``; each catalog is introspected from the SQLite database itself by sqlsynth. It
 writes predictions as JSON Lines (``id``, ``db_id``, ``sql``; an empty ``sql`` is a refusal),
-runs the scorer on them and prints one table:
+writes each answer's explanation (the links, with their kind and score, and the reading's
+notes) to ``explanations.jsonl``, runs the scorer on them and prints one table:
 
 - accuracy overall and per hardness (easy, medium, hard, extra: the scorer reads these);
 - coverage: the share of questions answered (not refused);
@@ -76,6 +77,8 @@ class Prediction:
     sql: str
     refusal: str
     latency_ms: float
+    explanation: tuple[str, ...] = ()
+    """How the translator read the question: each word's link (kind and score), notes."""
 
 
 def predict(folder: Path, questions: list[Question]) -> tuple[list[Prediction], float]:
@@ -94,17 +97,16 @@ def predict(folder: Path, questions: list[Question]) -> tuple[list[Prediction], 
         for question in by_db[db_id]:
             spec = NLSpec(name=f"q{question.id}", prompt=question.question)
             started = time.perf_counter()
+            explanation: tuple[str, ...] = ()
             try:
-                sql, refusal = (
-                    translator.translate(spec, catalog, dialect="sqlite").sql,
-                    "",
-                )
+                draft = translator.translate(spec, catalog, dialect="sqlite")
+                sql, refusal, explanation = draft.sql, "", draft.explanation
             except TranslationError as exc:
                 sql, refusal = "", str(exc).splitlines()[0]
             except Exception as exc:  # a crash is a bug; count it apart, keep measuring
                 sql, refusal = "", f"CRASH {type(exc).__name__}: {exc}"
             elapsed = (time.perf_counter() - started) * 1000
-            predictions.append(Prediction(question, sql, refusal, elapsed))
+            predictions.append(Prediction(question, sql, refusal, elapsed, explanation))
     predictions.sort(key=lambda p: p.question.id)
     return predictions, introspection
 
@@ -116,6 +118,11 @@ def write_predictions(predictions: list[Prediction], out: Path) -> Path:
         for p in predictions:
             row = {"id": p.question.id, "db_id": p.question.db_id, "sql": p.sql}
             lines.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with (out / "explanations.jsonl").open("w", encoding="utf-8") as lines:
+        for p in predictions:
+            if p.sql:  # which links were exact, lemma, fuzzy or partial: what to refuse
+                row = {"id": p.question.id, "explanation": list(p.explanation)}
+                lines.write(json.dumps(row, ensure_ascii=False) + "\n")
     with (out / "refusals.jsonl").open("w", encoding="utf-8") as lines:
         for p in predictions:
             if p.refusal:
