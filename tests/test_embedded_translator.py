@@ -1301,3 +1301,19 @@ def test_between_two_numbers_after_is_filters_the_column(
     con, catalog = library
     draft = translate("List the titles of books whose page count is between 100 and 300.", catalog)
     assert_same_rows(con, draft, "SELECT title FROM books WHERE page_count BETWEEN 100 AND 300")
+
+
+def test_groups_of_a_table_count_the_joined_rows_not_their_own_keys() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE genres (genre_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE tracks (track_id INTEGER PRIMARY KEY,"
+        " genre_id INTEGER REFERENCES genres (genre_id));"
+        "INSERT INTO genres VALUES (1, 'Jazz'), (2, 'Rock');"
+        "INSERT INTO tracks VALUES (1, 1), (2, 2), (3, 2), (4, 2)"
+    )
+    draft = translate(
+        "What is the name of the genre that is most frequent across all tracks?",
+        duckdb_catalog(con),
+    )
+    assert rows(con, draft.sql) == [("Rock",)]

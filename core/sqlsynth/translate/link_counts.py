@@ -52,6 +52,33 @@ def count_link_rows(plan: QueryPlan, graph: SchemaGraph) -> QueryPlan:
     )
 
 
+def count_joined_rows(plan: QueryPlan) -> QueryPlan:
+    """'the genre most frequent across all tracks': grouped by the genre's own columns,
+    counting distinct genre keys gives one per group; the rows that vary are the joined
+    tracks, so the groups count rows (``COUNT(*)``)."""
+    if not plan.group_by or not plan.joins:
+        return plan
+    grouped = {c.table.lower() for c in plan.group_by}
+
+    def recount(item: SelectItem) -> SelectItem:
+        column = item.column
+        if item.aggregate != "count" or not item.distinct or column is None:
+            return item
+        if column in plan.group_by or grouped == {column.table.lower()}:
+            return SelectItem(aggregate="count", alias=item.alias)
+        return item
+
+    return plan.model_copy(
+        update={
+            "select": tuple(recount(s) for s in plan.select),
+            "order_by": tuple(
+                o.model_copy(update={"item": recount(o.item)}) for o in plan.order_by
+            ),
+            "having": tuple(h.model_copy(update={"item": recount(h.item)}) for h in plan.having),
+        }
+    )
+
+
 def _table(item: SelectItem) -> str:
     return item.column.table.lower() if item.column is not None else ""
 

@@ -26,7 +26,7 @@ from sqlsynth.plan import (
     identifier_words,
 )
 from sqlsynth.translate.cues import ADJECTIVES
-from sqlsynth.translate.link_counts import count_link_rows
+from sqlsynth.translate.link_counts import count_joined_rows, count_link_rows
 from sqlsynth.translate.linking import (
     Link,
     SchemaElement,
@@ -154,7 +154,7 @@ class Planner:
                 f"could not tell which {self.parts.limit} row(s) to keep: nothing orders them",
                 hint="say what decides the first rows, e.g. 'the 5 newest orders'",
             )
-        plan = count_link_rows(self.assemble(), self.graph)
+        plan = count_joined_rows(count_link_rows(self.assemble(), self.graph))
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
         plan = intersect_each_value(plan, self.reading)
