@@ -171,6 +171,7 @@ def _samples(con: duckdb.DuckDBPyConnection, table: str, column: str) -> tuple[s
 
 def _database(script: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Catalog]]:
     con = duckdb.connect()
+    con.execute("SET threads TO 1")  # ties under LIMIT come back in one order every run
     con.execute(script)
     yield con, duckdb_catalog(con)
     con.close()
