@@ -1318,3 +1318,14 @@ def test_groups_of_a_table_count_the_joined_rows_not_their_own_keys() -> None:
         duckdb_catalog(con),
     )
     assert rows(con, draft.sql) == [("Rock",)]
+
+
+def test_a_table_only_a_partly_matched_word_joins_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE visits (visit_id INTEGER PRIMARY KEY, room VARCHAR);"
+        "CREATE TABLE prescriptions (prescription_id INTEGER PRIMARY KEY,"
+        " visit_id INTEGER REFERENCES visits (visit_id), dose_amount INTEGER)"
+    )
+    with pytest.raises(TranslationError, match="loosely matched word brings prescriptions"):
+        translate("Show the rooms of visits and their dose.", duckdb_catalog(con))

@@ -155,6 +155,7 @@ class Planner:
                 hint="say what decides the first rows, e.g. 'the 5 newest orders'",
             )
         plan = count_joined_rows(count_link_rows(self.assemble(), self.graph))
+        self.refuse_loosely_joined(plan)
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
         plan = intersect_each_value(plan, self.reading)
@@ -977,6 +978,29 @@ class Planner:
             hint=f"name how they relate, e.g. mention {table.name}",
         )
 
+    def refuse_loosely_joined(self, plan: QueryPlan) -> None:
+        """Refuse a join to a table that only a loosely matched, shown word brings in
+        ('date' for ``prescribes.date`` beside appointments): with nothing else naming
+        it, the table is a guess (over half such answers were wrong on the development
+        benchmark)."""
+        if not plan.joins:
+            return
+        named = {self.table_of(link).lower() for link in self.reading.tables}
+        shown = {s.column for s in plan.select if s.aggregate is None and s.column}
+        hows: dict[str, list[str]] = {}
+        for match in self.resolver.chosen.values():
+            hows.setdefault(match.element.table.lower(), []).append(match.how)
+        for table in plan.tables:
+            kinds = hows.get(table.lower(), [])
+            if table.lower() in named or not kinds or not set(kinds) <= _LOOSE:
+                continue
+            if not any(column.table.lower() == table.lower() for column in shown):
+                continue  # 'the total number of beds': a measure, not a guessed output
+            raise TranslationError(
+                f"only a loosely matched word brings {table} into the query",
+                hint=f"name {table} or its column in full",
+            )
+
     def check_fan_out(self) -> None:
         """Refuse sums and averages that a one-to-many join would count more than once."""
         for item in (*self.parts.select, *(h.item for h in self.parts.having)):
@@ -1006,6 +1030,9 @@ class Planner:
             distinct=parts.distinct and not parts.group_by,
         )
 
+
+_LOOSE = frozenset({"partial", "fuzzy", "description"})
+"""Link kinds that name an element only in part, by spelling, or by its description."""
 
 MAX_JOINED_OUTPUTS = 2
 """More plain columns than this shown from joined tables are refused: each column's
