@@ -205,30 +205,39 @@ def test_unknown_format_is_a_usage_error(audited_project: Path, sqlsynth: CliRun
 # --- the window ------------------------------------------------------------------------------
 
 
-def test_since_keeps_records_from_that_instant_on(audited_project: Path, sqlsynth: CliRun) -> None:
+@pytest.mark.parametrize(
+    ("window", "totals"),
+    [
+        pytest.param(
+            "--since",
+            {
+                "generations": 0,
+                "failed_generations": 0,
+                "approvals": 3,
+                "runs": 3,
+                "failed_runs": 1,
+            },
+            id="since-keeps-records-from-that-instant-on",
+        ),
+        pytest.param(
+            "--until",
+            {
+                "generations": 6,
+                "failed_generations": 1,
+                "approvals": 0,
+                "runs": 0,
+                "failed_runs": 0,
+            },
+            id="until-keeps-records-before-that-instant",
+        ),
+    ],
+)
+def test_the_window_starts_or_ends_at_an_instant(
+    window: str, totals: dict[str, int], audited_project: Path, sqlsynth: CliRun
+) -> None:
     first_approval = next(r for r in records_of(audited_project) if r.event == "approve")
-    report = report_json(sqlsynth, audited_project, "--since", at(first_approval))
-    totals = {c: sum(row[c] for row in report["by_spec"]) for c in COUNTS}
-    assert totals == {
-        "generations": 0,
-        "failed_generations": 0,
-        "approvals": 3,
-        "runs": 3,
-        "failed_runs": 1,
-    }
-
-
-def test_until_keeps_records_before_that_instant(audited_project: Path, sqlsynth: CliRun) -> None:
-    first_approval = next(r for r in records_of(audited_project) if r.event == "approve")
-    report = report_json(sqlsynth, audited_project, "--until", at(first_approval))
-    totals = {c: sum(row[c] for row in report["by_spec"]) for c in COUNTS}
-    assert totals == {
-        "generations": 6,
-        "failed_generations": 1,
-        "approvals": 0,
-        "runs": 0,
-        "failed_runs": 0,
-    }
+    report = report_json(sqlsynth, audited_project, window, at(first_approval))
+    assert {c: sum(row[c] for row in report["by_spec"]) for c in COUNTS} == totals
 
 
 def test_until_a_date_includes_that_whole_day(audited_project: Path, sqlsynth: CliRun) -> None:

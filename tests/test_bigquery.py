@@ -27,16 +27,7 @@ import pytest
 from sqlsynth.errors import ConfigError, WarehouseError
 from sqlsynth.warehouse import connect, dialect_of
 from tests.conftest import CliRun
-from tests.warehouse_stand_ins import (
-    SHOP_TABLES,
-    add_declared_foreign_keys,
-    demo_project,
-    duckdb_demo_results,
-    generate_and_run_demo,
-    shop_insert_sql,
-    shop_rows,
-    shop_schema_sql,
-)
+from tests.warehouse_stand_ins import SHOP_TABLES, demo_results_match_duckdb, shop_sql
 
 PROJECT = "test-proj"
 
@@ -57,10 +48,8 @@ def shop_bigquery(
     )
     retry = bigquery.DEFAULT_RETRY.with_timeout(8)
     client.create_dataset(f"{PROJECT}.shop", exists_ok=True, retry=retry, timeout=10)
-    statements = shop_schema_sql("bigquery")
-    statements += shop_insert_sql("bigquery", shop_rows(tmp_path_factory.mktemp("rows")))
     config = bigquery.QueryJobConfig(default_dataset=f"{PROJECT}.shop")
-    for statement in statements:
+    for statement in shop_sql("bigquery", tmp_path_factory):
         job = client.query(statement, job_config=config, retry=retry, job_retry=None)
         job.result(timeout=15)
     client.close()  # type: ignore[no-untyped-call]
@@ -76,6 +65,16 @@ def test_bigquery_url_names_project_and_dataset() -> None:
     assert dialect_of("bigquery://acme/shop") == "bigquery"
     with pytest.raises(ConfigError, match="not a BigQuery URL") as error:
         connect("bigquery://acme", root=Path("/"))
+    assert "use bigquery://PROJECT/DATASET" in error.value.one_line()
+
+
+@pytest.mark.parametrize("parameter", ["timeout=5m", "retry_timeout=-1", "timeout=nan"])
+def test_a_bigquery_timeout_that_is_not_seconds_is_a_one_line_config_error(
+    parameter: str,
+) -> None:
+    name, _, value = parameter.partition("=")
+    with pytest.raises(ConfigError, match=f"{name}={value} is not a number of seconds") as error:
+        connect(f"bigquery://acme/shop?{parameter}", root=Path("/"))
     assert "use bigquery://PROJECT/DATASET" in error.value.one_line()
 
 
@@ -111,14 +110,7 @@ def test_bigquery_query_runs_in_the_dataset_and_counts_all_rows(shop_bigquery: s
 def test_demo_specs_generated_for_bigquery_give_duckdb_results(
     shop_bigquery: str, tmp_path: Path, sqlsynth: CliRun
 ) -> None:
-    expected = duckdb_demo_results(tmp_path, sqlsynth)
-    root = demo_project(tmp_path / "bigquery-project", shop_bigquery)
-    add_declared_foreign_keys(root, sqlsynth)
-    found = generate_and_run_demo(root, sqlsynth)
-    assert found.keys() == expected.keys()
-    for name, result in found.items():
-        assert result.rows == expected[name].rows, f"{name}:\n{result.sql}"
-        assert result.rows, name
+    demo_results_match_duckdb(shop_bigquery, tmp_path, sqlsynth, declare_foreign_keys=True)
 
 
 def test_sql_bigquery_refuses_is_one_line(shop_bigquery: str) -> None:

@@ -27,10 +27,7 @@ from sqlglot.errors import ErrorLevel
 
 from sqlsynth.catalog import Catalog
 from sqlsynth.plan import (
-    ColumnRef,
     Having,
-    Join,
-    JoinKey,
     OrderItem,
     Predicate,
     QueryPlan,
@@ -44,23 +41,13 @@ from sqlsynth.validate import validate_sql
 from sqlsynth.warehouse import load_catalog
 from sqlsynth_dbt.project import DbtProject
 from tests.conftest import DEMO, build_shop_warehouse
+from tests.plan_builders import ORDERS_OF_CUSTOMER, col, item
+from tests.warehouse_stand_ins import comparable
 
 DIALECTS = ("duckdb", "postgres", "sqlite", "mysql", "snowflake", "bigquery")
 EXAMPLE_DBT = Path(__file__).resolve().parent.parent / "example_dbt_project"
 
 
-def col(table: str, column: str) -> ColumnRef:
-    return ColumnRef(table=table, column=column)
-
-
-def item(table: str, column: str, aggregate: Any = None, **kwargs: Any) -> SelectItem:
-    return SelectItem(column=col(table, column), aggregate=aggregate, **kwargs)
-
-
-ORDERS_OF_CUSTOMER = Join(
-    table="orders",
-    on=(JoinKey(left=col("orders", "customer_id"), right=col("customers", "customer_id")),),
-)
 COUNT = SelectItem(aggregate="count", alias="order_count")
 
 # Plan shapes the translators produce, over the demo shop (customers, products, orders).
@@ -376,22 +363,6 @@ def run_postgres(shop_warehouse: Path, dbt_warehouse: Path) -> Iterator[Run]:
         for schema in schemas.values():
             con.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
     engine.dispose()
-
-
-def comparable(rows: list[tuple[Any, ...]], *, ordered: bool = False) -> list[tuple[Any, ...]]:
-    """Rows with numbers as rounded floats and dates as ISO text; sorted unless ``ordered``."""
-
-    def value(v: Any) -> Any:
-        if isinstance(v, bool) or v is None or isinstance(v, str):
-            return v
-        if isinstance(v, int | float | decimal.Decimal):
-            return round(float(v), 6)
-        if isinstance(v, datetime.date):
-            return v.isoformat()
-        return str(v)
-
-    found = [tuple(value(v) for v in row) for row in rows]
-    return found if ordered else sorted(found, key=repr)
 
 
 # --- the matrix: every case in every dialect -------------------------------------------------

@@ -13,15 +13,7 @@ import sqlalchemy
 from sqlsynth.errors import WarehouseError
 from sqlsynth.warehouse import connect, dialect_of
 from tests.conftest import CliRun
-from tests.warehouse_stand_ins import (
-    SHOP_TABLES,
-    demo_project,
-    duckdb_demo_results,
-    generate_and_run_demo,
-    shop_insert_sql,
-    shop_rows,
-    shop_schema_sql,
-)
+from tests.warehouse_stand_ins import SHOP_TABLES, demo_project, demo_results_match_duckdb, shop_sql
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +21,7 @@ def shop_mysql(mysql_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """The demo shop on the test MariaDB server."""
     engine = sqlalchemy.create_engine(mysql_url)
     with engine.begin() as con:
-        for table in reversed(SHOP_TABLES):
-            con.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
-        statements = shop_schema_sql("mysql")
-        statements += shop_insert_sql("mysql", shop_rows(tmp_path_factory.mktemp("rows")))
-        for statement in statements:
+        for statement in shop_sql("mysql", tmp_path_factory):
             con.exec_driver_sql(statement)
     engine.dispose()
     yield mysql_url
@@ -73,12 +61,7 @@ def test_mysql_queries_run_read_only(shop_mysql: str) -> None:
 def test_demo_specs_generated_for_mysql_give_duckdb_results(
     shop_mysql: str, tmp_path: Path, sqlsynth: CliRun
 ) -> None:
-    expected = duckdb_demo_results(tmp_path, sqlsynth)
-    found = generate_and_run_demo(demo_project(tmp_path / "mysql-project", shop_mysql), sqlsynth)
-    assert found.keys() == expected.keys()
-    for name, result in found.items():
-        assert result.rows == expected[name].rows, f"{name}:\n{result.sql}"
-        assert result.rows, name
+    demo_results_match_duckdb(shop_mysql, tmp_path, sqlsynth)
 
 
 def test_wrong_password_is_one_line_without_the_password(shop_mysql: str) -> None:

@@ -18,7 +18,6 @@ import sqlsynth.plan
 import sqlsynth.translate.linking
 from sqlsynth.plan import (
     AnyOf,
-    ColumnRef,
     Having,
     Join,
     JoinKey,
@@ -29,6 +28,7 @@ from sqlsynth.plan import (
     SetOperation,
     compile_plan,
 )
+from tests.plan_builders import ORDERS_OF_CUSTOMER, col, item
 
 DIALECTS = ("duckdb", "postgres", "sqlite", "snowflake", "bigquery")
 
@@ -59,18 +59,6 @@ ORDERS = [
 ]
 
 
-def col(table: str, column: str) -> ColumnRef:
-    return ColumnRef(table=table, column=column)
-
-
-def item(table: str, column: str, aggregate: Any = None, **kwargs: Any) -> SelectItem:
-    return SelectItem(column=col(table, column), aggregate=aggregate, **kwargs)
-
-
-ORDERS_OF_CUSTOMER = Join(
-    table="orders",
-    on=(JoinKey(left=col("orders", "customer_id"), right=col("customers", "customer_id")),),
-)
 TOTAL_AMOUNT = item("orders", "amount", "sum")
 
 PLANS: dict[str, tuple[QueryPlan, list[tuple[Any, ...]]]] = {

@@ -27,16 +27,7 @@ from sqlsynth.errors import ConfigError, WarehouseError
 from sqlsynth.warehouse import connect, dialect_of
 from sqlsynth.warehouses.snowflake import connect_parameters
 from tests.conftest import CliRun
-from tests.warehouse_stand_ins import (
-    SHOP_TABLES,
-    add_declared_foreign_keys,
-    demo_project,
-    duckdb_demo_results,
-    generate_and_run_demo,
-    shop_insert_sql,
-    shop_rows,
-    shop_schema_sql,
-)
+from tests.warehouse_stand_ins import SHOP_TABLES, demo_results_match_duckdb, shop_sql
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +36,7 @@ def shop_snowflake(fakesnow_url: str, tmp_path_factory: pytest.TempPathFactory) 
     import snowflake.connector
 
     statements = ["CREATE DATABASE IF NOT EXISTS shop", "CREATE SCHEMA IF NOT EXISTS shop.public"]
-    statements += ["USE SCHEMA shop.public"]
-    statements += [f"DROP TABLE IF EXISTS {table}" for table in reversed(SHOP_TABLES)]
-    statements += shop_schema_sql("snowflake")
-    statements += shop_insert_sql("snowflake", shop_rows(tmp_path_factory.mktemp("rows")))
+    statements += ["USE SCHEMA shop.public", *shop_sql("snowflake", tmp_path_factory)]
     with snowflake.connector.connect(**connect_parameters(fakesnow_url)) as con:
         cursor = con.cursor()
         for statement in statements:
@@ -79,6 +67,17 @@ def test_unknown_snowflake_url_parameter_is_a_config_error_without_secrets() -> 
     line = error.value.one_line()
     assert "ana:***@xy12345/shop?private_key_file_pwd=***&wharehouse=bi" in line
     assert "s3cret" not in line
+
+
+@pytest.mark.parametrize("parameter", ["login_timeout=30s", "port=https", "network_timeout=-5"])
+def test_a_snowflake_number_parameter_that_is_not_a_count_is_a_one_line_config_error(
+    parameter: str,
+) -> None:
+    name, _, value = parameter.partition("=")
+    with pytest.raises(ConfigError, match=f"{name}={value} is not a whole number") as error:
+        connect(f"snowflake://ana:pw-s3cret@xy12345/shop?{parameter}", root=Path("/"))
+    line = error.value.one_line()
+    assert "ana:***@xy12345" in line and "s3cret" not in line and "\n" not in line
 
 
 def test_snowflake_catalog_has_tables_columns_keys_comments_and_samples(
@@ -114,14 +113,7 @@ def test_snowflake_query_keeps_first_rows_and_counts_all(shop_snowflake: str) ->
 def test_demo_specs_generated_for_snowflake_give_duckdb_results(
     shop_snowflake: str, tmp_path: Path, sqlsynth: CliRun
 ) -> None:
-    expected = duckdb_demo_results(tmp_path, sqlsynth)
-    root = demo_project(tmp_path / "snowflake-project", shop_snowflake)
-    add_declared_foreign_keys(root, sqlsynth)
-    found = generate_and_run_demo(root, sqlsynth)
-    assert found.keys() == expected.keys()
-    for name, result in found.items():
-        assert result.rows == expected[name].rows, f"{name}:\n{result.sql}"
-        assert result.rows, name
+    found = demo_results_match_duckdb(shop_snowflake, tmp_path, sqlsynth, declare_foreign_keys=True)
     # Names as Snowflake spells them; the join comes from the declared foreign key.
     assert "JOIN ORDERS AS o" in found["top_customers_by_revenue"].sql
 

@@ -128,6 +128,14 @@ def shop_insert_sql(
     return statements
 
 
+def shop_sql(dialect: str, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Everything that builds the shop in ``dialect``: drop its tables, create them, fill them."""
+    statements = [f"DROP TABLE IF EXISTS {table}" for table in reversed(SHOP_TABLES)]
+    statements += shop_schema_sql(dialect)
+    rows = shop_rows(tmp_path_factory.mktemp("rows"))
+    return statements + shop_insert_sql(dialect, rows)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -165,8 +173,8 @@ def local_server(
             process.wait()
 
 
-def comparable(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    """Rows with numbers as rounded floats and dates as ISO text, sorted."""
+def comparable(rows: Sequence[Sequence[Any]], *, ordered: bool = False) -> list[tuple[Any, ...]]:
+    """Rows with numbers as rounded floats and dates as ISO text; sorted unless ``ordered``."""
 
     def value(v: Any) -> Any:
         if isinstance(v, bool) or v is None or isinstance(v, str):
@@ -177,7 +185,8 @@ def comparable(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
             return v.isoformat()
         return str(v)
 
-    return sorted((tuple(value(v) for v in row) for row in rows), key=repr)
+    found = [tuple(value(v) for v in row) for row in rows]
+    return found if ordered else sorted(found, key=repr)
 
 
 def demo_project(root: Path, warehouse: str) -> Path:
@@ -245,6 +254,27 @@ def generate_and_run_demo(root: Path, sqlsynth: Callable[..., Any]) -> dict[str,
         # As multisets: the demo has ties (two customers with equal revenue), and engines
         # order tied rows differently.
         found[spec.name] = DemoResult(sql=sql, rows=comparable(rows))
+    return found
+
+
+def demo_results_match_duckdb(
+    warehouse: str,
+    folder: Path,
+    sqlsynth: Callable[..., Any],
+    *,
+    declare_foreign_keys: bool = False,
+) -> dict[str, DemoResult]:
+    """Generate and run the demo specs on ``warehouse``; assert every spec gives rows, and the
+    rows DuckDB gives. ``declare_foreign_keys`` for emulators that cannot report them."""
+    expected = duckdb_demo_results(folder, sqlsynth)
+    root = demo_project(folder / "warehouse-project", warehouse)
+    if declare_foreign_keys:
+        add_declared_foreign_keys(root, sqlsynth)
+    found = generate_and_run_demo(root, sqlsynth)
+    assert found.keys() == expected.keys()
+    for name, result in found.items():
+        assert result.rows == expected[name].rows, f"{name}:\n{result.sql}"
+        assert result.rows, name
     return found
 
 

@@ -933,18 +933,9 @@ def row_limit(ctx: CheckContext) -> Iterator[Finding]:
 # Warnings: legal SQL that is rarely what a model should be
 
 
-def _outer_selects(node: exp.Expr) -> list[exp.Select]:
-    node = _unwrap(node)
-    if isinstance(node, exp.Select):
-        return [node]
-    if isinstance(node, exp.SetOperation):
-        return _outer_selects(node.this) + _outer_selects(node.expression)
-    return []
-
-
 def select_star(ctx: CheckContext) -> Iterator[Finding]:
     """``SELECT *`` in the result: the model's columns would change whenever a table does."""
-    for select in _outer_selects(ctx.statement):
+    for select in enforce.outer_selects(ctx.statement):
         if any(isinstance(p, exp.Star) or p.is_star for p in select.expressions):
             yield _warning(
                 "select_star",
