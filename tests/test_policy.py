@@ -274,32 +274,19 @@ def test_masked_sql_returns_a_redaction_on_sqlite() -> None:
     assert rows == [(1, "Ada", "***"), (2, "Bruno", "***"), (3, "Chen", None)]
 
 
-def test_masked_sql_returns_sha256_hex_on_postgres(pg_url: str) -> None:
-    engine = sqlalchemy.create_engine(pg_url)
-    try:
-        with engine.connect() as con:
-            con.exec_driver_sql("CREATE TEMP TABLE people (id INTEGER, name TEXT, email TEXT)")
-            for row in PEOPLE:
-                con.exec_driver_sql("INSERT INTO people VALUES (%s, %s, %s)", row)
-            rows = [tuple(r) for r in con.exec_driver_sql(masked_query("postgres")).fetchall()]
-    finally:
-        engine.dispose()
-
-    assert rows == [
-        (1, "Ada", sha256("ada@example.com")),
-        (2, "Bruno", sha256("bruno@example.com")),
-        (3, "Chen", None),
-    ]
-
-
-def test_masked_sql_returns_sha256_hex_on_mysql(mysql_url: str) -> None:
-    engine = sqlalchemy.create_engine(mysql_url)
+@pytest.mark.parametrize(
+    ("dialect", "server_url"), [("postgres", "pg_url"), ("mysql", "mysql_url")]
+)
+def test_masked_sql_returns_sha256_hex_on_a_server(
+    dialect: str, server_url: str, request: pytest.FixtureRequest
+) -> None:
+    engine = sqlalchemy.create_engine(request.getfixturevalue(server_url))
     try:
         with engine.connect() as con:
             con.exec_driver_sql("CREATE TEMPORARY TABLE people (id INTEGER, name TEXT, email TEXT)")
             for row in PEOPLE:
                 con.exec_driver_sql("INSERT INTO people VALUES (%s, %s, %s)", row)
-            rows = [tuple(r) for r in con.exec_driver_sql(masked_query("mysql")).fetchall()]
+            rows = [tuple(r) for r in con.exec_driver_sql(masked_query(dialect)).fetchall()]
     finally:
         engine.dispose()
 
@@ -419,6 +406,26 @@ def test_the_rewrite_applies_the_row_limit_and_keeps_a_smaller_one() -> None:
     )
     small = "SELECT id FROM orders LIMIT 3"
     assert enforce_policy(small, CATALOG, dialect="duckdb", policy=policy) == small
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql", "capped"),
+    [
+        ("duckdb", "SELECT id FROM orders LIMIT 50 PERCENT", "SELECT id FROM orders LIMIT 100"),
+        (
+            "postgres",
+            "SELECT id FROM orders ORDER BY id FETCH FIRST 5 ROWS WITH TIES",
+            "SELECT id FROM orders ORDER BY id LIMIT 5",
+        ),
+    ],
+)
+def test_a_percent_or_with_ties_limit_is_no_row_cap(dialect: str, sql: str, capped: str) -> None:
+    policy = Policy(row_limit=100)
+
+    assert failed_checks(sql, policy, dialect=dialect) == ["row_limit"]
+    rewritten = enforce_policy(sql, CATALOG, dialect=dialect, policy=policy, pretty=False)
+    assert rewritten == capped
+    assert checked(rewritten, policy, dialect=dialect).ok
 
 
 SHOP_CATALOG_SPEC = NLSpec(

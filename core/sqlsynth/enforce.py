@@ -423,17 +423,32 @@ def missing_filters(qualified: exp.Expr, policy: Policy, *, dialect: str) -> lis
 # Row limits
 
 
-def row_limit_of(statement: exp.Expr) -> int | None:
-    """The outermost LIMIT (or FETCH FIRST) as a number; None when absent or not a number."""
+def _written_limit(statement: exp.Expr) -> tuple[int | None, exp.Expr | None]:
+    """The outermost LIMIT's (or FETCH FIRST's) count as written, and its options."""
     limit = _unwrap(statement).args.get("limit")
     count = None
     if isinstance(limit, exp.Limit):
         count = limit.expression
     elif isinstance(limit, exp.Fetch):
         count = limit.args.get("count")
+    options = limit.args.get("limit_options") if limit is not None else None
     if isinstance(count, exp.Literal) and not count.is_string and count.this.isdigit():
-        return int(count.this)
-    return None
+        return int(count.this), options
+    return None, options
+
+
+def row_limit_of(statement: exp.Expr) -> int | None:
+    """The outermost LIMIT (or FETCH FIRST) as a number of rows; None when absent, not a
+    number, or not a cap on rows: ``PERCENT`` counts a share, ``WITH TIES`` may return more.
+
+    >>> row_limit_of(sqlglot.parse_one("SELECT a FROM t LIMIT 50")), row_limit_of(
+    ...     sqlglot.parse_one("SELECT a FROM t LIMIT 50 PERCENT", read="duckdb"))
+    (50, None)
+    """
+    count, options = _written_limit(statement)
+    if options is not None and (options.args.get("percent") or options.args.get("with_ties")):
+        return None
+    return count
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,8 +502,10 @@ def limit_rows(statement: exp.Expr, limit: int) -> bool:
     current = row_limit_of(statement)
     if current is not None and current <= limit:
         return False
-    query = _unwrap(statement)
-    query.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
+    written, options = _written_limit(statement)
+    if written is not None and not (options is not None and options.args.get("percent")):
+        limit = min(limit, written)  # `FETCH FIRST 5 ROWS WITH TIES` becomes LIMIT 5
+    _unwrap(statement).set("limit", exp.Limit(expression=exp.Literal.number(limit)))
     return True
 
 
