@@ -18,6 +18,7 @@ and the primary and foreign keys BigQuery keeps as unenforced table constraints.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,9 +75,25 @@ class BigQueryURL:
             dataset=path[0],
             location=query.get("location"),
             api_endpoint=endpoint,
-            timeout=float(query.get("timeout", 300)),
-            retry_timeout=float(query.get("retry_timeout", 30)),
+            timeout=_seconds(url, query, "timeout", 300.0),
+            retry_timeout=_seconds(url, query, "retry_timeout", 30.0),
         )
+
+
+def _seconds(url: str, query: dict[str, str], name: str, default: float) -> float:
+    """The query parameter ``name`` as a positive, finite number of seconds."""
+    if name not in query:
+        return default
+    try:
+        seconds = float(query[name])
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ConfigError(
+            f"{name}={query[name]} is not a number of seconds above 0 in {redact_url(url)}",
+            hint=f"use bigquery://PROJECT/DATASET?{name}=SECONDS, e.g. {name}=30",
+        )
+    return seconds
 
 
 def _field_type(field: Any) -> str:

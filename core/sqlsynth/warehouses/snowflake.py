@@ -80,6 +80,11 @@ def connect_parameters(url: str) -> dict[str, Any]:
         parameters["password"] = password
     parameters.update(zip(("database", "schema"), path, strict=False))
     for key, value in query.items():
+        if key in _INTEGER_PARAMETERS and not (value.isdecimal() and int(value) > 0):
+            raise ConfigError(
+                f"{key}={value} is not a whole number above 0 in {redact_url(url)}",
+                hint=f"give {key} as digits only, e.g. {key}=30",
+            )
         parameters[key] = int(value) if key in _INTEGER_PARAMETERS else value
     return parameters
 
