@@ -1329,3 +1329,32 @@ def test_a_table_only_a_partly_matched_word_joins_is_refused() -> None:
     )
     with pytest.raises(TranslationError, match="loosely matched word brings prescriptions"):
         translate("Show the rooms of visits and their dose.", duckdb_catalog(con))
+
+
+def test_an_iso_date_after_a_cue_compares_the_one_date_column() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE repairs (repair_id INTEGER PRIMARY KEY, note VARCHAR, logged_on DATE);"
+        "INSERT INTO repairs VALUES (1, 'fan', DATE '1999-03-01'), (2, 'pump', DATE '2004-07-15'),"
+        " (3, 'valve', DATE '2011-11-30')"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Which repairs were logged after 2004-07-15? Give the notes.", catalog)
+    assert_same_rows(con, draft, "SELECT note FROM repairs WHERE logged_on > DATE '2004-07-15'")
+    question = "List the notes of repairs logged between 1998-01-01 and 2005-01-01."
+    draft = translate(question, catalog)
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT note FROM repairs WHERE logged_on BETWEEN DATE '1998-01-01' AND DATE '2005-01-01'",
+    )
+
+
+def test_a_time_literal_never_compares_a_whole_number_year() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE heats (heat_id INTEGER PRIMARY KEY, title VARCHAR, year INTEGER);"
+        "INSERT INTO heats VALUES (1, 'Opening', 2001), (2, 'Final', 2008)"
+    )
+    with pytest.raises(TranslationError, match="which date"):
+        translate("Which heats are after 12:00:00?", duckdb_catalog(con))

@@ -201,6 +201,7 @@ class Token(BaseModel):
 
 _TOKEN_PATTERN = re.compile(
     r"""(?P<quoted>(?<!\w)'(?P<single>[^']+)'(?!\w)|"(?P<double>[^"]+)"|[\u2018\u201c](?P<curly>[^\u2019\u201d]+)[\u2019\u201d])
+    |(?P<moment>\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?)?|\d\d?:\d\d:\d\d)(?![\w-])
     |(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
     |(?P<word>[^\W\d_][^\W_]*)(?:'s?)?""",
     re.VERBOSE,
@@ -220,6 +221,9 @@ def tokenize(question: str) -> tuple[Token, ...]:
             text = match["single"] or match["double"] or match["curly"] or ""
             norm = " ".join(text.lower().split())
             tokens.append(Token(index=index, text=text, norm=norm, lemma=norm, kind="quoted"))
+        elif match["moment"]:  # '1978-06-26', '12:00:00': a date or time literal, kept whole
+            text = match["moment"]
+            tokens.append(Token(index=index, text=text, norm=text, lemma=text, kind="quoted"))
         elif match["number"]:
             text = match["number"]
             raw = text.replace(",", "")

@@ -235,7 +235,11 @@ class Planner:
         if condition.adjective and condition.column is None:
             return [self.adjective_predicate(condition)]
         column = self.condition_column(condition)
-        if condition.temporal and self.resolver.kind_of(_element(column)) == "temporal":
+        if (
+            condition.temporal
+            and self.resolver.kind_of(_element(column)) == "temporal"
+            and any(isinstance(v, int | float) for v in (*condition.values, condition.value))
+        ):
             return self.year_predicates(column, condition)
         if condition.op == "between":
             return [Predicate(column=column, op="between", values=condition.values)]
@@ -343,14 +347,18 @@ class Planner:
         )
 
     def only_temporal_column(self, condition: Condition) -> ColumnRef:
-        return self.date_column_of(self.parts.subject, condition.source)
+        # a date or time literal ('after 1978-06-26') never means a whole-number year column
+        years = not isinstance(condition.value, str) and not any(
+            isinstance(v, str) for v in condition.values
+        )
+        return self.date_column_of(self.parts.subject, condition.source, years=years)
 
-    def date_column_of(self, table_name: str, words: str) -> ColumnRef:
+    def date_column_of(self, table_name: str, words: str, *, years: bool = True) -> ColumnRef:
         """The one date/time column of a table, which 'after 2023' or 'latest' must mean;
         without one, its one numeric year column."""
         table = self.graph.table(table_name)
         dates = [c for c in table.columns if column_kind(c) == "temporal"]
-        if not dates:  # 'wines produced before 2010' over a whole-number ``year``
+        if not dates and years:  # 'wines produced before 2010' over a whole-number ``year``
             dates = [
                 c
                 for c in table.columns

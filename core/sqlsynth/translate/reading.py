@@ -37,6 +37,7 @@ _NEEDS_OBJECT: frozenset[str] = frozenset(
 )
 """Cues that must be followed by what they apply to; a dangling one is refused."""
 _AGGREGATE_FUNCTIONS: dict[str, AggregateFunction] = {f: f for f in get_args(AggregateFunction)}
+_MOMENT = re.compile(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?)?|\d\d?:\d\d(?::\d\d)?")
 _COMPARISON_OPS: dict[str, Comparison] = {op: op for op in get_args(Comparison)}
 _POSSESSION = frozenset({"with", "have", "has", "had", "having", "own", "owns"})
 _LINKING_VERBS = frozenset(
@@ -997,7 +998,52 @@ class Reader:
         )
         self.set_pending("")
 
+    def on_moment(self, token: Token) -> None:
+        """'reported after 1978-06-26', 'between 2009-01-01 and 2010-01-01', 'before
+        09:00:00': a date or time literal compares the column just named, else the one
+        date column of the subject."""
+        op = self.pending_arg if self.pending == "compare" else "="
+        if self.negated:
+            op = {"=": "!=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}.get(op, op)
+            self.negated = False
+        column = self.consume_last_column()
+        if column is not None and self.kind_of(column.best.element) not in ("temporal", "text"):
+            column = None
+        if op == "between":
+            following = self.peek()
+            if following is not None and following.cue is not None and following.cue.arg == "and":
+                self.position += 1
+                following = self.peek()
+            end = following.token if following is not None else None
+            if end is None or end.kind != "quoted" or not _MOMENT.fullmatch(end.text):
+                self.reading.unplaced.append(token.text)
+                return
+            self.position += 1
+            condition = Condition(
+                op="between",
+                column=column,
+                values=(token.text, end.text),
+                temporal=column is None,
+                source=f"between {token.text} and {end.text}",
+            )
+        else:
+            before = self.last_unit.text if self.last_unit else ""
+            condition = Condition(
+                op=op,
+                column=column,
+                value=token.text,
+                temporal=column is None,
+                source=f"{before} {token.text}".strip(),
+            )
+        self.add_condition(condition)
+        self.set_pending("")
+
     def on_quoted(self, token: Token) -> None:
+        if _MOMENT.fullmatch(token.text) and (
+            self.pending in ("compare", "") or self.pending_arg == "between"
+        ):
+            self.on_moment(token)
+            return
         contains = self.pending == "contains"
         column = self.consume_last_column()
         if column is None:
