@@ -324,11 +324,16 @@ class MissingFilter:
     required: str
 
 
-def _and_terms(condition: exp.Expr) -> Iterator[exp.Expr]:
+def and_terms(condition: exp.Expr) -> Iterator[exp.Expr]:
+    """The terms ``condition`` ANDs together, parentheses removed.
+
+    >>> [t.sql() for t in and_terms(sqlglot.parse_one("(a = 1 AND b = 2) AND c"))]
+    ['a = 1', 'b = 2', 'c']
+    """
     condition = condition.unnest()
     if isinstance(condition, exp.And):
-        yield from _and_terms(condition.left)
-        yield from _and_terms(condition.right)
+        yield from and_terms(condition.left)
+        yield from and_terms(condition.right)
     else:
         yield condition
 
@@ -379,10 +384,10 @@ def _conditions(select: exp.Select, table: exp.Table) -> list[exp.Expr]:
     found: list[exp.Expr] = []
     where = select.args.get("where")
     if where is not None:
-        found.extend(_and_terms(where.this))
+        found.extend(and_terms(where.this))
     for join in select.args.get("joins") or []:
         if join.this is table and join.args.get("on") is not None:
-            found.extend(_and_terms(join.args["on"]))
+            found.extend(and_terms(join.args["on"]))
     return found
 
 
@@ -394,7 +399,7 @@ def _satisfied(required: str, terms: list[exp.Expr], alias: str, dialect: str) -
     except SqlglotError:
         return False
     present = {_unqualified(term, alias, dialect) for term in terms}
-    return all(_unqualified(t, "", dialect) in present for t in _and_terms(predicate))
+    return all(_unqualified(t, "", dialect) in present for t in and_terms(predicate))
 
 
 def missing_filters(qualified: exp.Expr, policy: Policy, *, dialect: str) -> list[MissingFilter]:

@@ -962,18 +962,9 @@ class _Components:
             self._parent[root] = roots[0]
 
 
-def _and_terms(condition: exp.Expr) -> Iterator[exp.Expr]:
-    condition = condition.unnest()
-    if isinstance(condition, exp.And):
-        yield from _and_terms(condition.left)
-        yield from _and_terms(condition.right)
-    else:
-        yield condition
-
-
 def _linked_tables(condition: exp.Expr, sources: list[str]) -> Iterator[list[str]]:
     """For each AND-ed term, the sources it mentions (an unqualified column may be any)."""
-    for term in _and_terms(condition):
+    for term in enforce.and_terms(condition):
         names: set[str] = set()
         for column in term.find_all(exp.Column):
             names.update([column.table] if column.table else sources)
