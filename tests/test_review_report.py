@@ -488,6 +488,13 @@ def test_the_report_is_one_file_written_in_place(shop: ShopReport) -> None:
     assert shop.rendered.screenshot.parent.is_relative_to(shop.root.parent)
 
 
+def test_an_output_path_that_cannot_be_written_is_one_line(shop: ShopReport) -> None:
+    blocked = shop.root / "sqlsynth.toml" / "review.html"  # its folder is a file
+    output = invoke(shop.root, "report", "--output", str(blocked), expect=1)
+    assert output.startswith(f"error: could not write the report to {blocked}: ")
+    assert output.count("\n") == 1 and "Traceback" not in output
+
+
 def test_a_model_that_reads_another_model_is_drawn_after_it() -> None:
     def model(name: str, columns: dict[str, tuple[str, ...]]) -> ModelReview:
         reads = tuple(sorted({source.rpartition(".")[0] for s in columns.values() for source in s}))

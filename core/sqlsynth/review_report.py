@@ -33,7 +33,7 @@ from sqlsynth import __version__
 from sqlsynth.artifact import Lock, LockEntry, ModelState, read_lock, sql_body, utc_now
 from sqlsynth.catalog import Catalog
 from sqlsynth.config import Project
-from sqlsynth.errors import ValidationError
+from sqlsynth.errors import SqlsynthError, ValidationError
 from sqlsynth.fsutil import atomic_write_text
 from sqlsynth.lineage import column_lineage
 from sqlsynth.pipeline import CheckResult, check, project_catalog
@@ -352,7 +352,13 @@ def lineage_graph(models: Sequence[ModelReview]) -> LineageGraph:
 def write_report(report: ReviewReport, path: Path) -> int:
     """Write the report's HTML to ``path`` atomically; returns its size in bytes."""
     text = render_html(report)
-    atomic_write_text(path, text)
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise SqlsynthError(
+            f"could not write the report to {path}: {exc.strerror or exc}",
+            hint="pass --output a path in a folder you can write to",
+        ) from exc
     return len(text.encode("utf-8"))
 
 
