@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from sqlsynth.audit import AuditLog, AuditRecord
+from sqlsynth.audit_report import build_report
 from sqlsynth_dbt.project import DbtProject
 from tests.conftest import CliRun, build_shop_warehouse
 from tests.dbt import copy_example
@@ -283,6 +284,18 @@ def test_since_after_until_is_refused(audited_project: Path, sqlsynth: CliRun) -
         expect=2,
     )
     assert output.startswith("error: --since 2026-11-02T00:00:00Z is not before --until")
+
+
+def test_only_granted_approvals_count(tmp_path: Path) -> None:
+    # The Airflow approval gate also records approvals it did not get.
+    log = AuditLog(tmp_path / "audit.jsonl")
+    for outcome in ("rejected", "timed-out", "failed", "ok"):
+        log.append("approve", outcome=outcome, spec="order_count", details={"owner": "fin"})
+
+    report = build_report(log)
+
+    assert [(r.spec, r.approvals) for r in report.by_spec] == [("order_count", 1)]
+    assert [(r.owner, r.approvals) for r in report.by_owner] == [("fin", 1)]
 
 
 # --- owners and a broken log -----------------------------------------------------------------

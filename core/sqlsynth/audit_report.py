@@ -91,11 +91,12 @@ class Activity(BaseModel):
         return _format_ts(ts) or None
 
     def counted(self, record: AuditRecord) -> Self:
-        """This activity with ``record`` added."""
+        """This activity with ``record`` added; an approval counts only when it was granted
+        (Airflow's approval gate also records rejected and timed-out ones)."""
         ok = record.outcome == "ok"
         field = {
             "generate": "generations" if ok else "failed_generations",
-            "approve": "approvals",
+            "approve": "approvals" if ok else None,
             "run": "runs" if ok else "failed_runs",
         }.get(record.event)
         update: dict[str, object] = {"last_at": max(filter(None, (self.last_at, record.ts)))}
