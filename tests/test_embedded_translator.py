@@ -1358,3 +1358,31 @@ def test_a_time_literal_never_compares_a_whole_number_year() -> None:
     )
     with pytest.raises(TranslationError, match="which date"):
         translate("Which heats are after 12:00:00?", duckdb_catalog(con))
+
+
+def _kennel() -> tuple[duckdb.DuckDBPyConnection, Catalog]:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE breeders (breeder_id INTEGER PRIMARY KEY, name VARCHAR, town VARCHAR);"
+        "CREATE TABLE dogs (dog_id INTEGER PRIMARY KEY, title VARCHAR, weight INTEGER,"
+        " breeder_id INTEGER REFERENCES breeders (breeder_id));"
+        "INSERT INTO breeders VALUES (1, 'Oakridge', 'Elm'), (2, 'Pinefold', 'Ash');"
+        "INSERT INTO dogs VALUES (1, 'Rex Major', 30, 1), (2, 'Bella', 12, 2), (3, 'Max', 25, 1)"
+    )
+    return con, duckdb_catalog(con)
+
+
+def test_a_quoted_string_after_a_table_names_a_row_by_its_name_column() -> None:
+    con, catalog = _kennel()
+    draft = translate('How many dogs does the breeder "Hollow Creek" have?', catalog)
+    assert "'Hollow Creek'" in draft.sql
+    draft = translate('What is the weight of the dog called "Bella"?', catalog)
+    assert_same_rows(con, draft, "SELECT weight FROM dogs WHERE title = 'Bella'")
+
+
+def test_a_quoted_piece_of_a_text_column_is_a_pattern_match() -> None:
+    con, catalog = _kennel()
+    draft = translate('List the titles of dogs that have "a" in their titles.', catalog)
+    assert_same_rows(con, draft, "SELECT title FROM dogs WHERE title LIKE '%a%'")
+    draft = translate("Which dogs have titles that start with the letter 'R'?", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM dogs WHERE title LIKE 'R%'")

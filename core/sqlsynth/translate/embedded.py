@@ -35,6 +35,7 @@ from sqlsynth.plan import compile_plan
 from sqlsynth.spec import NLSpec
 from sqlsynth.translate import Draft
 from sqlsynth.translate.cues import Cue, CueKind, Unit, build_units, find_cues
+from sqlsynth.translate.labels import read_contained_words, read_quoted_labels
 from sqlsynth.translate.linking import Match, link_question
 from sqlsynth.translate.people import read_person_names
 from sqlsynth.translate.planning import Planner
@@ -117,6 +118,8 @@ class EmbeddedTranslator:
         for rule in READING_RULES:
             reading = rule(reading)
         reading = read_person_names(reading, graph)
+        reading = read_quoted_labels(reading, graph)
+        reading = read_contained_words(reading, graph, linking.links)
         check_placed(reading, linking, scoped)
         planner = Planner(reading, graph)
         try:

@@ -1,0 +1,145 @@
+"""Quoted values no sampled value matches: names of rows and pieces of text.
+
+A quoted string is rarely among a column's sampled values when the column holds one
+value per row (names, titles). Right after a table's name ('the song "Le Pop"', 'the
+product called "Widget"'), it names a row of that table by its one name or title column.
+After 'include', 'have', 'the word' or 'starts with' ('names that include "dar"'), it is a
+piece of the text column named around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlsynth.plan import identifier_words
+from sqlsynth.translate.linking import Link, Match, SchemaElement
+from sqlsynth.translate.reading import Condition, Reading
+from sqlsynth.translate.schema_graph import SchemaGraph, column_kind
+
+_LABEL_WORDS = frozenset({"name", "title"})
+_BETWEEN = frozenset({"the", "named", "called", "titled", "entitled"})
+
+
+def label_column(graph: SchemaGraph, table: str) -> str | None:
+    """The one text column of ``table`` that names its rows: a column called just 'name'
+    or 'title', else the only text column with such a word in its name."""
+    texts = [c for c in graph.table(table).columns if column_kind(c) == "text"]
+    whole = [c.name for c in texts if identifier_words(c.name) in (("name",), ("title",))]
+    if len(whole) == 1:
+        return whole[0]
+    if whole:
+        return None
+    part = [c.name for c in texts if _LABEL_WORDS & set(identifier_words(c.name))]
+    return part[0] if len(part) == 1 else None
+
+
+def read_quoted_labels(reading: Reading, graph: SchemaGraph) -> Reading:
+    """Unplaced 'the song "Le Pop"' → song.title = 'Le Pop'."""
+    unplaced = set(reading.unplaced)
+    tokens = reading.tokens
+    placed: set[str] = set()
+    for token in tokens:
+        if token.kind != "quoted" or token.text not in unplaced or token.text in placed:
+            continue
+        before = token.index
+        while before > 0 and tokens[before - 1].norm in _BETWEEN:
+            before -= 1
+        table_link = next((t for t in reading.tables if t.end == before), None)
+        if table_link is None or table_link.best.element.kind != "table":
+            continue
+        table = graph.table(table_link.best.element.table).name
+        column = label_column(graph, table)
+        if column is None:
+            continue
+        element = SchemaElement(kind="column", table=table, column=column)
+        link = Link(
+            start=token.index,
+            end=token.index + 1,
+            text=token.text,
+            matches=(Match(element=element, score=1.0, how="exact"),),
+        )
+        reading.conditions.append(
+            Condition(op="=", column=link, value=token.text, source=token.text)
+        )
+        reading.notes.append(f"{token.text!r} names a {table} row by its {column}")
+        placed.add(token.text)
+    reading.unplaced = [w for w in reading.unplaced if w not in placed]
+    return reading
+
+
+_CONTAIN_VERBS = frozenset(
+    {"contain", "contains", "containing", "include", "includes", "including", "have", "has"}
+    | {"having", "with"}
+)
+_PIECE_WORDS = frozenset(
+    {"the", "a", "word", "words", "letter", "letters", "string", "substring", "phrase"}
+)
+_EDGE_VERBS = {"start": "prefix", "starts": "prefix", "begin": "prefix", "begins": "prefix"} | {
+    "end": "suffix",
+    "ends": "suffix",
+}
+_OWNER_WORDS = frozenset({"their", "its", "his", "her", "the"})
+_COLUMN_GAP = frozenset({"that", "which", "whose", "who", "the", "its", "their", "his", "her"})
+
+
+def _text_column_at(links: Sequence[Link], start: int, graph: SchemaGraph) -> Link | None:
+    for link in links:
+        if link.start == start and link.best.element.kind == "column":
+            return link if graph.kind_of(link.best.element) == "text" else None
+    return None
+
+
+def _text_column_ending(links: Sequence[Link], end: int, graph: SchemaGraph) -> Link | None:
+    for link in links:
+        if link.end == end and link.best.element.kind == "column":
+            return link if graph.kind_of(link.best.element) == "text" else None
+    return None
+
+
+def read_contained_words(reading: Reading, graph: SchemaGraph, links: Sequence[Link]) -> Reading:
+    """Unplaced 'names that include "dar"', 'have "a" in their names', 'whose title starts
+    with the word "The"': a pattern match on the text column named around the quoted
+    piece (after 'in their', else just before the verb)."""
+    unplaced = set(reading.unplaced)
+    tokens = reading.tokens
+    placed: set[str] = set()
+    for token in tokens:
+        if token.kind != "quoted" or token.text not in unplaced or token.text in placed:
+            continue
+        verb = token.index - 1
+        while verb >= 0 and tokens[verb].norm in _PIECE_WORDS:
+            verb -= 1
+        marked = verb < token.index - 1 and tokens[verb + 1].norm not in ("the", "a")
+        edge = ""
+        if verb >= 1 and tokens[verb].norm == "with" and tokens[verb - 1].norm in _EDGE_VERBS:
+            edge = _EDGE_VERBS[tokens[verb - 1].norm]
+            verb -= 1
+        elif verb < 0 or (tokens[verb].norm not in _CONTAIN_VERBS and not marked):
+            continue
+        column: Link | None = None
+        after = token.index + 1
+        if after < len(tokens) and tokens[after].norm == "in":
+            after += 1
+            while after < len(tokens) and tokens[after].norm in _OWNER_WORDS:
+                after += 1
+            column = _text_column_at(links, after, graph)
+        if column is None:
+            end = verb
+            while end > 0 and tokens[end - 1].norm in _COLUMN_GAP:
+                end -= 1
+            column = _text_column_ending(links, end, graph)
+        if column is None:
+            continue
+        value = {"prefix": f"{token.text}%", "suffix": f"%{token.text}"}.get(edge, token.text)
+        op = "like" if edge else "contains"
+        reading.conditions.append(
+            Condition(op=op, column=column, value=value, source=f"{column.text} {token.text!r}")
+        )
+        # the column that holds the piece is a filter, not an output (a separate mention
+        # of it, 'the names of instructors with names that include', still shows it)
+        reading.projections = [p for p in reading.projections if p is not column]
+        reading.notes.append(f"{token.text!r} is part of {column.text!r}")
+        placed.add(token.text)
+        placed.update(t.text for t in tokens[verb + (0 if edge else 1) : token.index])
+    reading.unplaced = [w for w in reading.unplaced if w not in placed]
+    return reading
