@@ -1386,3 +1386,14 @@ def test_a_quoted_piece_of_a_text_column_is_a_pattern_match() -> None:
     assert_same_rows(con, draft, "SELECT title FROM dogs WHERE title LIKE '%a%'")
     draft = translate("Which dogs have titles that start with the letter 'R'?", catalog)
     assert_same_rows(con, draft, "SELECT title FROM dogs WHERE title LIKE 'R%'")
+
+
+def test_capitalised_words_after_a_table_name_a_row_only_by_a_whole_name_column() -> None:
+    con, catalog = _kennel()
+    draft = translate("What is the weight of the dog titled Rex Major?", catalog)
+    assert_same_rows(con, draft, "SELECT weight FROM dogs WHERE title = 'Rex Major'")
+    con.execute(
+        "CREATE TABLE walkers (walker_id INTEGER PRIMARY KEY, last_name VARCHAR, age INTEGER)"
+    )
+    with pytest.raises(TranslationError):
+        translate("What is the age of the walker Ann Lee?", duckdb_catalog(con))

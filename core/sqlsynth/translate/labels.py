@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlsynth.plan import identifier_words
-from sqlsynth.translate.linking import Link, Match, SchemaElement
+from sqlsynth.translate.linking import Link, Match, SchemaElement, Token, singular
 from sqlsynth.translate.reading import Condition, Reading
 from sqlsynth.translate.schema_graph import SchemaGraph, column_kind
 
@@ -33,15 +33,57 @@ def label_column(graph: SchemaGraph, table: str) -> str | None:
     return part[0] if len(part) == 1 else None
 
 
+_INNER_WORDS = frozenset({"of", "the", "a", "an", "and", "as", "to", "in", "on", "at"})
+
+
+def _capitalised(token: Token) -> bool:
+    return token.kind == "word" and token.text[:1].isupper()
+
+
+def _name_run(tokens: Sequence[Token], first: int) -> tuple[int, int]:
+    """The span of capitalised words around ``first`` ('The Phantom of the Opera'):
+    small lower-case words inside it are kept when a capitalised word follows."""
+    start = first
+    if start > 1 and _capitalised(tokens[start - 1]) and tokens[start - 1].norm == "the":
+        start -= 1
+    end = first + 1
+    while end < len(tokens):
+        if _capitalised(tokens[end]):
+            end += 1
+            continue
+        inner = end
+        while inner < len(tokens) and tokens[inner].norm in _INNER_WORDS:
+            inner += 1
+        if inner == end or inner >= len(tokens) or not _capitalised(tokens[inner]):
+            break
+        end = inner
+    return start, end
+
+
+def _whole_label(table: str, column: str) -> bool:
+    """'name', 'title' or the table's own noun before it ('department_name'): unquoted
+    words are read as a name only then, never as a part like a last name."""
+    words = identifier_words(column)
+    own = tuple(singular(w) for w in identifier_words(table))
+    return words[-1:] in (("name",), ("title",)) and words[:-1] in ((), own)
+
+
 def read_quoted_labels(reading: Reading, graph: SchemaGraph) -> Reading:
-    """Unplaced 'the song "Le Pop"' → song.title = 'Le Pop'."""
+    """Unplaced 'the song "Le Pop"' → song.title = 'Le Pop'; unquoted 'the musical
+    titled The Phantom of the Opera' reads the same when its words are capitalised."""
     unplaced = set(reading.unplaced)
     tokens = reading.tokens
     placed: set[str] = set()
     for token in tokens:
-        if token.kind != "quoted" or token.text not in unplaced or token.text in placed:
+        if token.text not in unplaced or token.text in placed:
             continue
-        before = token.index
+        if token.kind == "quoted":
+            start, end = token.index, token.index + 1
+        elif _capitalised(token) and token.index > 0:
+            start, end = _name_run(tokens, token.index)
+        else:
+            continue
+        before = start
         while before > 0 and tokens[before - 1].norm in _BETWEEN:
             before -= 1
         table_link = next((t for t in reading.tables if t.end == before), None)
@@ -49,20 +91,19 @@ def read_quoted_labels(reading: Reading, graph: SchemaGraph) -> Reading:
             continue
         table = graph.table(table_link.best.element.table).name
         column = label_column(graph, table)
-        if column is None:
+        if column is None or (token.kind != "quoted" and not _whole_label(table, column)):
             continue
+        value = " ".join(t.text for t in tokens[start:end])
         element = SchemaElement(kind="column", table=table, column=column)
         link = Link(
-            start=token.index,
-            end=token.index + 1,
-            text=token.text,
+            start=start,
+            end=end,
+            text=value,
             matches=(Match(element=element, score=1.0, how="exact"),),
         )
-        reading.conditions.append(
-            Condition(op="=", column=link, value=token.text, source=token.text)
-        )
-        reading.notes.append(f"{token.text!r} names a {table} row by its {column}")
-        placed.add(token.text)
+        reading.conditions.append(Condition(op="=", column=link, value=value, source=value))
+        reading.notes.append(f"{value!r} names a {table} row by its {column}")
+        placed.update(t.text for t in tokens[start:end])
     reading.unplaced = [w for w in reading.unplaced if w not in placed]
     return reading
 
