@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+from sqlsynth.fsutil import atomic_write_text
 from tests.conftest import CliRun
 
 
@@ -68,3 +71,21 @@ def test_hand_edited_sql_is_not_overwritten_when_the_spec_changes(
     assert result.exit_code == 1
     assert "edited by hand" in result.stderr
     assert model.read_text().endswith("-- my careful edit\n")
+
+
+def test_written_files_get_the_umask_mode_not_a_private_one(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.sql"
+        atomic_write_text(fresh, "SELECT 1")
+        shared = tmp_path / "shared.sql"
+        shared.write_text("old")
+        shared.chmod(0o664)
+        atomic_write_text(shared, "SELECT 2")
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    assert shared.read_text() == "SELECT 2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.sql", "shared.sql"]
