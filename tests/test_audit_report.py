@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from sqlsynth.audit import AuditLog, AuditRecord
-from sqlsynth.audit_report import build_report
+from sqlsynth.audit_report import build_report, render_csv
 from sqlsynth_dbt.project import DbtProject
 from tests.conftest import CliRun, build_shop_warehouse
 from tests.dbt import copy_example
@@ -296,6 +296,15 @@ def test_only_granted_approvals_count(tmp_path: Path) -> None:
 
     assert [(r.spec, r.approvals) for r in report.by_spec] == [("order_count", 1)]
     assert [(r.owner, r.approvals) for r in report.by_owner] == [("fin", 1)]
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.append("generate", outcome="ok", spec="s", details={"owner": '=HYPERLINK("x")'})
+
+    rows = list(csv.DictReader(io.StringIO(render_csv(build_report(log)))))
+
+    assert {row["owner"] for row in rows} == {'\'=HYPERLINK("x")'}
 
 
 # --- owners and a broken log -----------------------------------------------------------------

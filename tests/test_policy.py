@@ -504,11 +504,13 @@ def test_a_spec_policy_narrows_the_project_policy() -> None:
     assert merged.row_limit == 100
 
 
-def test_a_spec_may_choose_masking_when_the_project_did_not_decide() -> None:
-    spec = NLSpec(name="s", prompt="p", policy={"pii": "mask"})
+def test_a_spec_cannot_loosen_pii_refusal_to_masking() -> None:
+    masking = NLSpec(name="s", prompt="p", policy={"pii": "mask"})
+    refusing = NLSpec(name="s", prompt="p", policy={"pii": "refuse"})
 
-    assert Policy().for_spec(spec).pii_mode == "mask"
-    assert Policy().pii_mode == "refuse"
+    assert Policy().for_spec(masking).pii_mode == "refuse"
+    assert Policy(pii="mask").for_spec(masking).pii_mode == "mask"
+    assert Policy(pii="mask").for_spec(refusing).pii_mode == "refuse"
 
 
 def test_a_malformed_spec_policy_is_a_one_line_spec_error() -> None:

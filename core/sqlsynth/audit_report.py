@@ -262,6 +262,11 @@ def render_text(report: AuditReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading ``= + - @`` would make it a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def render_csv(report: AuditReport) -> str:
     """One table with a ``scope`` column (:data:`CSV_COLUMNS`), readable by any CSV reader."""
     out = io.StringIO()
@@ -269,14 +274,21 @@ def render_csv(report: AuditReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for spec in report.by_spec:
         writer.writerow(
-            ["spec", spec.spec, spec.owner, "", *_counts(spec), _format_ts(spec.last_at)]
+            [
+                "spec",
+                _cell(spec.spec),
+                _cell(spec.owner),
+                "",
+                *_counts(spec),
+                _format_ts(spec.last_at),
+            ]
         )
     for owner in report.by_owner:
         writer.writerow(
             [
                 "owner",
-                owner.owner,
-                owner.owner,
+                _cell(owner.owner),
+                _cell(owner.owner),
                 owner.specs,
                 *_counts(owner),
                 _format_ts(owner.last_at),

@@ -92,7 +92,7 @@ class Policy(BaseModel):
         """This (project) policy narrowed by ``spec.policy``; ``row_limit`` only at run time.
 
         Allow-lists intersect, PII columns and tags and required filters add up, the smaller
-        row limit wins, and a project's ``pii = "refuse"`` cannot be relaxed by a spec.
+        row limit wins, and only the project can choose ``pii = "mask"`` (a spec may only refuse).
         """
         try:
             own = Policy.model_validate(spec.policy)
@@ -113,7 +113,9 @@ class Policy(BaseModel):
         return Policy(
             allowed_schemas=_intersect_schemas(self.allowed_schemas, other.allowed_schemas),
             allowed_tables=_intersect_tables(self.allowed_tables, other.allowed_tables),
-            pii="refuse" if self.pii == "refuse" else (other.pii or self.pii),
+            # Masking lets a digest of PII out, refusing lets nothing out: only the project
+            # may choose masking; a spec may only ask for refusal.
+            pii="refuse" if "refuse" in (self.pii, other.pii) else self.pii,
             pii_tags=tuple(dict.fromkeys((*self.pii_tags, *other.pii_tags))),
             pii_columns=tuple(dict.fromkeys((*self.pii_columns, *other.pii_columns))),
             required_filters=filters,
