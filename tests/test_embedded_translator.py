@@ -1397,3 +1397,9 @@ def test_capitalised_words_after_a_table_name_a_row_only_by_a_whole_name_column(
     )
     with pytest.raises(TranslationError):
         translate("What is the age of the walker Ann Lee?", duckdb_catalog(con))
+
+
+def test_two_quoted_row_names_joined_by_or_match_either() -> None:
+    con, catalog = _kennel()
+    draft = translate('Show the weights of the dogs named "Bella" or "Max".', catalog)
+    assert_same_rows(con, draft, "SELECT weight FROM dogs WHERE title IN ('Bella', 'Max')")

@@ -68,6 +68,34 @@ def _whole_label(table: str, column: str) -> bool:
     return words[-1:] in (("name",), ("title",)) and words[:-1] in ((), own)
 
 
+def _position(condition: Condition) -> int | None:
+    link = condition.value_link or condition.column
+    return link.start if link is not None else None
+
+
+def _place_condition(reading: Reading, condition: Condition, start: int, end: int) -> None:
+    """Add ``condition`` where its words stand among the others, so that 'genre Rock or
+    genre Jazz' reads as either value whichever of them the reader placed first."""
+    tokens = reading.tokens
+    conditions = reading.conditions
+    placed = [(p, i) for i, c in enumerate(conditions) if (p := _position(c)) is not None]
+    if end < len(tokens) and tokens[end].norm == "or":
+        later = [(p, i) for p, i in placed if p >= end]
+        if later:
+            _, index = min(later)
+            conditions[index].any_of_previous = True
+            conditions.insert(index, condition)
+            return
+    if start > 0 and tokens[start - 1].norm == "or":
+        earlier = [(p, i) for p, i in placed if p < start]
+        if earlier:
+            _, index = max(earlier)
+            condition.any_of_previous = True
+            conditions.insert(index + 1, condition)
+            return
+    conditions.append(condition)
+
+
 def read_quoted_labels(reading: Reading, graph: SchemaGraph) -> Reading:
     """Unplaced 'the song "Le Pop"' → song.title = 'Le Pop'; unquoted 'the musical
     titled The Phantom of the Opera' reads the same when its words are capitalised."""
@@ -101,7 +129,8 @@ def read_quoted_labels(reading: Reading, graph: SchemaGraph) -> Reading:
             text=value,
             matches=(Match(element=element, score=1.0, how="exact"),),
         )
-        reading.conditions.append(Condition(op="=", column=link, value=value, source=value))
+        condition = Condition(op="=", column=link, value=value, source=value)
+        _place_condition(reading, condition, table_link.start, end)
         reading.notes.append(f"{value!r} names a {table} row by its {column}")
         placed.update(t.text for t in tokens[start:end])
     reading.unplaced = [w for w in reading.unplaced if w not in placed]
