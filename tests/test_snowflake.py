@@ -56,8 +56,16 @@ def test_snowflake_url_becomes_connector_arguments(monkeypatch: pytest.MonkeyPat
         "warehouse": "bi",
         "login_timeout": 30,
         "network_timeout": 300,
+        "session_parameters": {"STATEMENT_TIMEOUT_IN_SECONDS": 300},
     }
     assert dialect_of("snowflake://ana@xy12345/shop") == "snowflake"
+
+
+def test_a_snowflake_statement_timeout_is_a_session_parameter() -> None:
+    found = connect_parameters("snowflake://ana@xy12345/shop?statement_timeout=60")
+
+    assert found["session_parameters"] == {"STATEMENT_TIMEOUT_IN_SECONDS": 60}
+    assert "statement_timeout" not in found
 
 
 def test_unknown_snowflake_url_parameter_is_a_config_error_without_secrets() -> None:

@@ -17,6 +17,7 @@ and the primary and foreign keys BigQuery keeps as unenforced table constraints.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
@@ -186,7 +187,13 @@ class BigQueryWarehouse:
             default_dataset=f"{self.target.project}.{self.target.dataset}"
         )
         job = client.query(sql, job_config=config, job_retry=None, **self._calls())
-        return job.result(timeout=self.target.timeout, retry=self._calls()["retry"])
+        try:
+            return job.result(timeout=self.target.timeout, retry=self._calls()["retry"])
+        except BaseException:
+            # A job we stop waiting for keeps running, and billing, until it is cancelled.
+            with contextlib.suppress(Exception):
+                job.cancel(**self._calls())
+            raise
 
     def catalog(self) -> Catalog:
         dataset = f"{self.target.project}.{self.target.dataset}"

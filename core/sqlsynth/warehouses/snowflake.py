@@ -45,11 +45,14 @@ PASSTHROUGH_PARAMETERS = frozenset(
         "protocol",
         "login_timeout",
         "network_timeout",
+        "statement_timeout",
     }
 )
-_INTEGER_PARAMETERS = frozenset({"port", "login_timeout", "network_timeout"})
+_INTEGER_PARAMETERS = frozenset({"port", "login_timeout", "network_timeout", "statement_timeout"})
 DEFAULT_TIMEOUTS = {"login_timeout": 30, "network_timeout": 300}
 """Seconds; the connector's own defaults let a retried request hang for many minutes."""
+DEFAULT_STATEMENT_TIMEOUT = 300
+"""Seconds a statement may run; Snowflake's own default is two days of warehouse credits."""
 
 _CONNECT_HINT = (
     "check the account, user and password (URL or SNOWFLAKE_PASSWORD) in the `warehouse` URL, "
@@ -86,6 +89,8 @@ def connect_parameters(url: str) -> dict[str, Any]:
                 hint=f"give {key} as digits only, e.g. {key}=30",
             )
         parameters[key] = int(value) if key in _INTEGER_PARAMETERS else value
+    statement_timeout = parameters.pop("statement_timeout", DEFAULT_STATEMENT_TIMEOUT)
+    parameters["session_parameters"] = {"STATEMENT_TIMEOUT_IN_SECONDS": statement_timeout}
     return parameters
 
 
