@@ -1403,3 +1403,11 @@ def test_two_quoted_row_names_joined_by_or_match_either() -> None:
     con, catalog = _kennel()
     draft = translate('Show the weights of the dogs named "Bella" or "Max".', catalog)
     assert_same_rows(con, draft, "SELECT weight FROM dogs WHERE title IN ('Bella', 'Max')")
+
+
+def test_rows_that_contain_a_quoted_word_match_it_in_their_name() -> None:
+    con, catalog = _kennel()
+    draft = translate('Find the dogs that contain the word "Major".', catalog)
+    assert_same_rows(con, draft, "SELECT title FROM dogs WHERE title LIKE '%Major%'")
+    with pytest.raises(TranslationError):
+        translate('How many dogs have "Hollow Creek" as breeder?', catalog)

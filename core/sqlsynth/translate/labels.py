@@ -141,6 +141,7 @@ _CONTAIN_VERBS = frozenset(
     {"contain", "contains", "containing", "include", "includes", "including", "have", "has"}
     | {"having", "with"}
 )
+_WEAK_VERBS = frozenset({"have", "has", "having", "with"})
 _PIECE_WORDS = frozenset(
     {"the", "a", "word", "words", "letter", "letters", "string", "substring", "phrase"}
 )
@@ -164,6 +165,20 @@ def _text_column_ending(links: Sequence[Link], end: int, graph: SchemaGraph) -> 
         if link.end == end and link.best.element.kind == "column":
             return link if graph.kind_of(link.best.element) == "text" else None
     return None
+
+
+def _label_ending(reading: Reading, end: int, graph: SchemaGraph) -> Link | None:
+    """'papers that contain the word "ML"': rows contain a word in their name or title."""
+    table_link = next((t for t in reading.tables if t.end == end), None)
+    if table_link is None or table_link.best.element.kind != "table":
+        return None
+    table = graph.table(table_link.best.element.table).name
+    column = label_column(graph, table)
+    if column is None or not _whole_label(table, column):
+        return None
+    element = SchemaElement(kind="column", table=table, column=column)
+    match = Match(element=element, score=1.0, how="exact")
+    return Link(start=table_link.start, end=end, text=table_link.text, matches=(match,))
 
 
 def read_contained_words(reading: Reading, graph: SchemaGraph, links: Sequence[Link]) -> Reading:
@@ -198,6 +213,8 @@ def read_contained_words(reading: Reading, graph: SchemaGraph, links: Sequence[L
             while end > 0 and tokens[end - 1].norm in _COLUMN_GAP:
                 end -= 1
             column = _text_column_ending(links, end, graph)
+            if column is None and (marked or tokens[verb].norm not in _WEAK_VERBS):
+                column = _label_ending(reading, end, graph)
         if column is None:
             continue
         value = {"prefix": f"{token.text}%", "suffix": f"%{token.text}"}.get(edge, token.text)
