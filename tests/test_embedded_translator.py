@@ -1411,3 +1411,9 @@ def test_rows_that_contain_a_quoted_word_match_it_in_their_name() -> None:
     assert_same_rows(con, draft, "SELECT title FROM dogs WHERE title LIKE '%Major%'")
     with pytest.raises(TranslationError):
         translate('How many dogs have "Hollow Creek" as breeder?', catalog)
+
+
+def test_a_column_then_two_numbers_joined_by_to_is_a_range() -> None:
+    con, catalog = _kennel()
+    draft = translate("List the titles of dogs with weight 20 to 28.", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM dogs WHERE weight BETWEEN 20 AND 28")

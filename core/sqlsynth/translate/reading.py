@@ -798,6 +798,8 @@ class Reader:
         if self.negated:
             op = {"=": "!=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}.get(op, op)
             self.negated = False
+        if op == "=" and self.range_to(token):
+            op = "between"  # 'age 20 to 25': both bounds, as 'between 20 and 25'
         if op == "between":
             self.on_between(token)
             return
@@ -861,6 +863,22 @@ class Reader:
         )
         self.compare_adjective = ""
         self.set_pending("")
+
+    def range_to(self, token: Token) -> bool:
+        """'age 20 to 25': a number, 'to', and a larger number right after a column."""
+        index = token.index
+        if index + 2 >= len(self.tokens) or self.tokens[index + 1].norm != "to":
+            return False
+        end = self.tokens[index + 2]
+        if end.number is None or token.number is None or end.number <= token.number:
+            return False
+        previous = self.last_unit.link if self.last_unit else None
+        return (
+            previous is not None
+            and previous.end == index
+            and previous.best.element.kind == "column"
+            and self.kind_of(previous.best.element) == "numeric"
+        )
 
     def names_a_row(self, token: Token) -> bool:
         """'room 112', 'student 1004': a whole number right after a table's name is the
