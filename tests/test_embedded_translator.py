@@ -1417,3 +1417,10 @@ def test_a_column_then_two_numbers_joined_by_to_is_a_range() -> None:
     con, catalog = _kennel()
     draft = translate("List the titles of dogs with weight 20 to 28.", catalog)
     assert_same_rows(con, draft, "SELECT title FROM dogs WHERE weight BETWEEN 20 AND 28")
+
+
+def test_alphabetic_order_sorts_ascending() -> None:
+    con, catalog = _kennel()
+    draft = translate("List the titles of all dogs in alphabetic order.", catalog)
+    assert draft.sql.count("ORDER BY") == 1
+    assert con.execute(draft.sql).fetchall() == [("Bella",), ("Max",), ("Rex Major",)]
