@@ -1424,3 +1424,9 @@ def test_alphabetic_order_sorts_ascending() -> None:
     draft = translate("List the titles of all dogs in alphabetic order.", catalog)
     assert draft.sql.count("ORDER BY") == 1
     assert con.execute(draft.sql).fetchall() == [("Bella",), ("Max",), ("Rex Major",)]
+
+
+def test_a_count_before_a_superlative_keeps_that_many_rows() -> None:
+    con, catalog = _kennel()
+    draft = translate("Show the titles of dogs with the two lowest weights.", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM dogs ORDER BY weight LIMIT 2")

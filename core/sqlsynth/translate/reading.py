@@ -798,6 +798,15 @@ class Reader:
         if self.negated:
             op = {"=": "!=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}.get(op, op)
             self.negated = False
+        if (
+            op == "="
+            and following is not None
+            and following.cue is not None
+            and following.cue.kind == "superlative"
+            and float(number).is_integer()
+            and 1 < number <= 100
+        ):
+            return  # 'the three most expensive': the superlative keeps that many rows
         if op == "=" and self.range_to(token):
             op = "between"  # 'age 20 to 25': both bounds, as 'between 20 and 25'
         if op == "between":
