@@ -1430,3 +1430,13 @@ def test_a_count_before_a_superlative_keeps_that_many_rows() -> None:
     con, catalog = _kennel()
     draft = translate("Show the titles of dogs with the two lowest weights.", catalog)
     assert_same_rows(con, draft, "SELECT title FROM dogs ORDER BY weight LIMIT 2")
+
+
+def test_kinds_of_a_column_counts_its_distinct_values() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE parcels (parcel_id INTEGER PRIMARY KEY, wrapping VARCHAR);"
+        "INSERT INTO parcels VALUES (1, 'box'), (2, 'box'), (3, 'tube'), (4, 'sack')"
+    )
+    draft = translate("How many kinds of wrapping are there?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT count(DISTINCT wrapping) FROM parcels")
