@@ -1440,3 +1440,13 @@ def test_kinds_of_a_column_counts_its_distinct_values() -> None:
     )
     draft = translate("How many kinds of wrapping are there?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT count(DISTINCT wrapping) FROM parcels")
+
+
+def test_distinct_before_the_table_makes_the_shown_columns_distinct() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE riders (rider_id INTEGER PRIMARY KEY, forename VARCHAR);"
+        "INSERT INTO riders VALUES (1, 'Ana'), (2, 'Ana'), (3, 'Bo')"
+    )
+    draft = translate("List the forenames of all distinct riders.", duckdb_catalog(con))
+    assert sorted(con.execute(draft.sql).fetchall()) == [("Ana",), ("Bo",)]

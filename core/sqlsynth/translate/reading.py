@@ -586,6 +586,10 @@ class Reader:
             return
         elif pending == "order":
             reading.order.append(link)
+        if self.distinct_next and reading.projections:
+            # 'the forenames of all distinct drivers': the shown columns are distinct
+            reading.distinct = True
+            self.distinct_next = False
         reading.tables.append(link)
         if pending not in ("limit", "compare"):
             self.set_pending("")
