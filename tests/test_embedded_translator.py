@@ -1450,3 +1450,13 @@ def test_distinct_before_the_table_makes_the_shown_columns_distinct() -> None:
     )
     draft = translate("List the forenames of all distinct riders.", duckdb_catalog(con))
     assert sorted(con.execute(draft.sql).fetchall()) == [("Ana",), ("Bo",)]
+
+
+def test_counting_a_column_fixed_to_one_value_counts_rows() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE exams (exam_id INTEGER PRIMARY KEY, outcome VARCHAR);"
+        "INSERT INTO exams VALUES (1, 'Pass'), (2, 'Fail'), (3, 'Fail'), (4, 'Pass'), (5, 'Fail')"
+    )
+    draft = translate("Count the number of exam outcomes that are Fail.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT count(*) FROM exams WHERE outcome = 'Fail'")

@@ -155,6 +155,7 @@ class Planner:
                 hint="say what decides the first rows, e.g. 'the 5 newest orders'",
             )
         plan = count_joined_rows(count_link_rows(self.assemble(), self.graph))
+        plan = count_rows_of_one_value(plan)
         self.refuse_loosely_joined(plan)
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
@@ -1073,6 +1074,28 @@ def refuse_wide_aggregate(plan: QueryPlan) -> None:
             f"({', '.join(plan.tables)}): which rows each group counts would be a guess",
             hint="ask about fewer tables at once, or name the link table to count",
         )
+
+
+def count_rows_of_one_value(plan: QueryPlan) -> QueryPlan:
+    """'the number of tests with result Fail': distinct values of a column the filters fix
+    to one value are always one, so the rows of the one table are counted instead."""
+    fixed = {
+        (f.column.table.lower(), f.column.column.lower())
+        for f in plan.filters
+        if isinstance(f, Predicate) and f.op == "="
+    }
+    if plan.group_by or plan.joins or not fixed:  # over a join, rows repeat
+        return plan
+    select = tuple(
+        SelectItem(aggregate="count", alias=item.alias)
+        if item.aggregate == "count"
+        and item.distinct
+        and item.column is not None
+        and (item.column.table.lower(), item.column.column.lower()) in fixed
+        else item
+        for item in plan.select
+    )
+    return plan if select == plan.select else QueryPlan(**{**dict(plan), "select": select})
 
 
 def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
