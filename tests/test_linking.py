@@ -60,3 +60,24 @@ def test_a_noun_named_by_the_primary_key_names_the_table() -> None:
     )
     linking = link_question("How many parishes are there?", catalog)
     assert [link.best.element.label for link in linking.links] == ["table parish_water_supply"]
+
+
+def test_british_and_american_spellings_link_alike() -> None:
+    catalog = Catalog(
+        dialect="sqlite",
+        tables=(
+            Table(
+                name="voyage",
+                columns=(
+                    Column(name="voyage_id", type="INTEGER"),
+                    Column(name="date_of_enrolment", type="TEXT"),
+                    Column(name="miles_travelled", type="INTEGER"),
+                ),
+                primary_key=("voyage_id",),
+            ),
+        ),
+    )
+    linking = link_question("Show the enrollment date and miles traveled of voyages.", catalog)
+    found = {link.best.element.label for link in linking.links}
+    assert "column voyage.date_of_enrolment" in found
+    assert "column voyage.miles_travelled" in found

@@ -291,12 +291,17 @@ class _SchemaIndex:
             _append_unique(self.exact["".join(words)], element)
         lemmas = tuple(lemma(w) for w in words)
         _append_unique(self.lemma[" ".join(lemmas)], element)
+        spelled = undoubled(" ".join(lemmas))
+        if spelled != " ".join(lemmas):
+            _append_unique(self.lemma[spelled], element)
         for start in range(len(lemmas)):
             for end in range(start + 1, len(lemmas) + 1):
                 part = lemmas[start:end]
                 if len(part) < len(lemmas) and not all(w in STOPWORDS for w in part):
                     coverage = len(part) / len(lemmas)
                     self.partial[" ".join(part)].append((element, coverage))
+                    if (other := undoubled(" ".join(part))) != " ".join(part):
+                        self.partial[other].append((element, coverage))
 
     def add_description(self, text: str | None, element: SchemaElement) -> None:
         for token in tokenize(text or ""):
@@ -510,6 +515,15 @@ def _ngrams(tokens: tuple[Token, ...]) -> Iterator[tuple[int, int]]:
                 yield start, end
 
 
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1")
+
+
+def undoubled(phrase: str) -> str:
+    """British and American spellings alike: 'enrollment' and 'enrolment', 'travelled'
+    and 'traveled' (doubled consonants of words of six letters or more made single)."""
+    return " ".join(_DOUBLED.sub(r"\1", w) if len(w) >= 6 else w for w in phrase.split())
+
+
 def _matches_for(run: tuple[Token, ...], index: _SchemaIndex) -> list[Match]:
     norm = " ".join(t.norm for t in run)
     stem = " ".join(t.lemma for t in run)
@@ -527,6 +541,9 @@ def _matches_for(run: tuple[Token, ...], index: _SchemaIndex) -> list[Match]:
         offer(element, SCORES["lemma"], "lemma")
     for element in index.value_lemma.get(stem, ()):
         offer(element, SCORES["lemma"], "lemma")
+    if not found and (spelled := undoubled(stem)) != stem:
+        for element in index.lemma.get(spelled, ()):  # 'enrollment' for ``enrolment``
+            offer(element, SCORES["lemma"], "lemma")
     schema_word = _schema_word_in_lower_case(run, stem, index)
     if schema_word:
         for element in [e for e in found if e.kind == "value" and not _lower_case_value(e)]:
@@ -561,7 +578,8 @@ def _offer_loose(
         _offer_fuzzy(stem, index.name_choices, index.lemma, FUZZY_CUTOFF, offer)
     if len(stem) >= 4 and values:
         _offer_fuzzy(stem, index.value_choices, index.value_lemma, VALUE_FUZZY_CUTOFF, offer)
-    for element, coverage in index.partial.get(stem, ()):
+    partial = index.partial.get(stem) or index.partial.get(undoubled(stem)) or []
+    for element, coverage in partial:
         offer(element, SCORES["partial"] + 0.3 * coverage, "partial")
     if len(run) == 1:
         for element in index.description.get(stem, ()):
