@@ -1460,3 +1460,13 @@ def test_counting_a_column_fixed_to_one_value_counts_rows() -> None:
     )
     draft = translate("Count the number of exam outcomes that are Fail.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT count(*) FROM exams WHERE outcome = 'Fail'")
+
+
+def test_member_after_a_group_noun_adds_nothing() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE crew (crew_id INTEGER PRIMARY KEY, forename VARCHAR, shift VARCHAR);"
+        "INSERT INTO crew VALUES (1, 'Ana', 'day'), (2, 'Bo', 'night'), (3, 'Cy', 'day')"
+    )
+    draft = translate("How many crew members work the day shift?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT count(*) FROM crew WHERE shift = 'day'")

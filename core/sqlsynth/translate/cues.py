@@ -278,7 +278,7 @@ _HARMLESS_TEXT = """
     sort sorted order ordered list listed arrange arranged rank ranked result results
     across among locate located situate situated held taught led involve involved
     participate participated share shared serve served handle handled word substring
-    phrase kind
+    phrase kind member
     t s
 """
 _HARMLESS = frozenset(_HARMLESS_TEXT.split())
