@@ -1470,3 +1470,16 @@ def test_member_after_a_group_noun_adds_nothing() -> None:
     )
     draft = translate("How many crew members work the day shift?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT count(*) FROM crew WHERE shift = 'day'")
+
+
+def test_a_count_asked_before_in_each_group_comes_first() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE boats (boat_id INTEGER PRIMARY KEY, harbour VARCHAR);"
+        "INSERT INTO boats VALUES (1, 'North'), (2, 'South'), (3, 'North')"
+    )
+    catalog = duckdb_catalog(con)
+    first = translate("How many boats are in each harbour?", catalog)
+    assert con.execute(first.sql + " ORDER BY 1").fetchall() == [(1, "South"), (2, "North")]
+    later = translate("How many boats are there for each harbour?", catalog)
+    assert con.execute(later.sql + " ORDER BY 1").fetchall() == [("North", 2), ("South", 1)]

@@ -560,7 +560,10 @@ class Planner:
         self.parts.group_by = _unique(group_columns)
         columns = [SelectItem(column=c) for c in _unique(shown)]
         visible = [m for m in measures if not self.ranks_only(m)]
-        self.parts.select = columns + visible if columns or visible else measures
+        if columns and visible and self.measures_named_first():
+            self.parts.select = visible + columns
+        else:
+            self.parts.select = columns + visible if columns or visible else measures
         for op, value, link in reading.having:
             item = self.count_item(self.table_of(link))
             self.parts.having.append(Having(item=item, op=op, value=value))
@@ -572,6 +575,25 @@ class Planner:
             self.parts.having.append(Having(item=item, op=op, value=value))
             self.parts.notes.append(f"HAVING {item.aggregate}({item.column}) {op} {value}")
         self.add_superlative_order(measures)
+
+    def measures_named_first(self) -> bool:
+        """'the number of rooms in each building': the measure is asked for before any
+        column shown beside it, so it comes first."""
+        reading = self.reading
+        starts = [a.column.start for a in reading.aggregates if a.column is not None]
+        if reading.count and reading.count_at is not None:
+            starts.append(reading.count_at)
+        if not starts:
+            return False
+        if reading.projections:
+            return False
+        shown = [link.start for link in reading.groups]
+        if not shown or min(starts) > min(shown):
+            return False
+        words = [t.norm for t in reading.tokens[: min(shown)]]
+        while words and words[-1] in ("each", "the", "every", "different"):
+            words.pop()
+        return bool(words) and words[-1] == "in"
 
     def ranks_only(self, item: SelectItem) -> bool:
         """A measure the question ranks or orders by without asking to see it.
