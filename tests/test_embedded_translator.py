@@ -1483,3 +1483,5 @@ def test_a_count_asked_before_in_each_group_comes_first() -> None:
     assert con.execute(first.sql + " ORDER BY 1").fetchall() == [(1, "South"), (2, "North")]
     later = translate("How many boats are there for each harbour?", catalog)
     assert con.execute(later.sql + " ORDER BY 1").fetchall() == [("North", 2), ("South", 1)]
+    grouped = translate("What is the number of boats, grouped by harbour?", catalog)
+    assert con.execute(grouped.sql + " ORDER BY 1").fetchall() == [(1, "South"), (2, "North")]

@@ -577,8 +577,9 @@ class Planner:
         self.add_superlative_order(measures)
 
     def measures_named_first(self) -> bool:
-        """'the number of rooms in each building': the measure is asked for before any
-        column shown beside it, so it comes first."""
+        """'the number of rooms in each building', 'the average price grouped by maker':
+        a measure asked for before the groups it is taken within comes first ('the number
+        of rooms for each building' leaves the building first)."""
         reading = self.reading
         starts = [a.column.start for a in reading.aggregates if a.column is not None]
         if reading.count and reading.count_at is not None:
@@ -593,6 +594,8 @@ class Planner:
         words = [t.norm for t in reading.tokens[: min(shown)]]
         while words and words[-1] in ("each", "the", "every", "different"):
             words.pop()
+        if words[-2:] in (["grouped", "by"], ["group", "by"]):
+            return True  # 'the average price, grouped by maker'
         return bool(words) and words[-1] == "in"
 
     def ranks_only(self, item: SelectItem) -> bool:
