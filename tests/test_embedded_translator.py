@@ -1485,3 +1485,22 @@ def test_a_count_asked_before_in_each_group_comes_first() -> None:
     assert con.execute(later.sql + " ORDER BY 1").fetchall() == [("North", 2), ("South", 1)]
     grouped = translate("What is the number of boats, grouped by harbour?", catalog)
     assert con.execute(grouped.sql + " ORDER BY 1").fetchall() == [(1, "South"), (2, "North")]
+
+
+def test_a_table_listed_after_shown_columns_shows_its_name() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE league (league_id INTEGER PRIMARY KEY, league_name VARCHAR);"
+        "CREATE TABLE club (club_id INTEGER PRIMARY KEY, club_name VARCHAR,"
+        " league_id INTEGER REFERENCES league(league_id));"
+        "INSERT INTO league VALUES (1, 'East'), (2, 'West');"
+        "INSERT INTO club VALUES (1, 'Rovers', 1), (2, 'United', 2)"
+    )
+    draft = translate(
+        "What are the names of clubs and their respective leagues?", duckdb_catalog(con)
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT c.club_name, l.league_name FROM club c JOIN league l USING (league_id)",
+    )

@@ -463,6 +463,12 @@ class Planner:
     def add_rows(self) -> None:
         reading = self.reading
         columns = self.without_known_values(reading.projections)
+        for link in reading.shown_tables if columns else []:
+            table = self.table_of(link)
+            if any(c.table.lower() == table.lower() for c in columns):
+                continue
+            self.parts.need(table)
+            columns += self.display_columns(table)
         measure = self.superlative_measure()
         if reading.superlative and measure is not None:
             of_a_column = _is_column_link(reading.superlative_target)

@@ -104,6 +104,28 @@ class Aggregate:
     column: Link | None
 
 
+_AFTER_LISTED_TABLE = frozenset(
+    [
+        "that",
+        "they",
+        "it",
+        "which",
+        "who",
+        "where",
+        "with",
+        "of",
+        "in",
+        "for",
+        "from",
+        "at",
+        "on",
+        "by",
+        "ordered",
+        "sorted",
+    ]
+)
+
+
 @dataclass
 class Reading:
     """What the question asks for, before links are pinned to single elements."""
@@ -143,6 +165,8 @@ class Reading:
     """Columns named just before the value that fixes them ('carrier either Sprint')."""
     hidden_groups: list[Link] = field(default_factory=list)
     """'the most common status': rank the values of a column by how many rows hold them."""
+    shown_tables: list[Link] = field(default_factory=list)
+    """'the names of members and their parties': a table listed beside shown columns."""
 
 
 Pending = Literal[
@@ -586,6 +610,8 @@ class Reader:
             return
         elif pending == "order":
             reading.order.append(link)
+        if not pending and not self.negated and self.lists_table(link):
+            reading.shown_tables.append(link)  # 'names of members and their parties'
         if self.distinct_next and reading.projections:
             # 'the forenames of all distinct drivers': the shown columns are distinct
             reading.distinct = True
@@ -593,6 +619,22 @@ class Reader:
         reading.tables.append(link)
         if pending not in ("limit", "compare"):
             self.set_pending("")
+
+    def lists_table(self, link: Link) -> bool:
+        """'the names of members and their (respective) parties': a table of its own
+        listed with 'and' right after the shown columns of another."""
+        shown = {p.best.element.table.lower() for p in self.reading.projections}
+        if not shown or link.best.element.table.lower() in shown:
+            return False
+        if self.reading.groups or self.reading.conditions or self.reading.count:
+            return False
+        after = self.tokens[link.end].norm if link.end < len(self.tokens) else ""
+        if after.isalnum() and after not in _AFTER_LISTED_TABLE:
+            return False  # 'the protein name and the institution name': a column's words
+        words = [t.norm for t in self.tokens[: link.start]]
+        while words and words[-1] in ("their", "its", "the", "corresponding", "respective"):
+            words.pop()
+        return bool(words) and words[-1] == "and"
 
     def on_column(self, link: Link) -> None:
         reading = self.reading
