@@ -70,7 +70,7 @@ def make_project(folder: Path, llm: ScriptedLLM) -> Project:
     return load_project(root)
 
 
-def generate(project: Project, *, force: bool) -> pipeline.GenerateResult:
+def generate(project: Project, *, force: bool) -> pipeline.GenerateResult[pipeline.PlannedModel]:
     return pipeline.generate(
         project,
         load_specs(project.specs_dir),

@@ -80,7 +80,7 @@ def describe(result: GenerateResult, project: DbtProject) -> list[str]:
     """What a generation wrote, as the lines the macro and the CLI print."""
     lines = []
     for model in result.written:
-        sql, yml = project.relative(model.sql_path), project.relative(model.yml_path)
+        sql, yml = project.relative(model.path), project.relative(model.yml_path)
         review = "still approved (SQL unchanged)" if model.entry.review else "needs review"
         lines.append(
             f"wrote {sql} and {yml} "

@@ -35,8 +35,8 @@ from sqlsynth.errors import SpecError, SqlsynthError, StaleModelError, Validatio
 from sqlsynth.fsutil import atomic_write_text, write_all_or_nothing
 from sqlsynth.lineage import column_lineage
 from sqlsynth.spec import NLSpec, spec_hash
-from sqlsynth.translate import Draft, Translator, get_translator
-from sqlsynth.validate import ValidationReport, validate_sql
+from sqlsynth.translate import Translator, get_translator
+from sqlsynth.validate import validate_sql
 from sqlsynth_dbt.context import DbtCatalog, DbtContext, dbt_catalog
 from sqlsynth_dbt.jinja import literal, to_dbt_sql, to_plain_sql
 from sqlsynth_dbt.project import DbtProject, GeneratedModel, dump_yaml, meta_for, with_review
@@ -54,27 +54,18 @@ class DbtSpec(BaseModel):
     path: str | None = None
 
 
-class PlannedModel(BaseModel):
-    """A validated model ready to be written: both files' text and its lock entry."""
+class DbtPlannedModel(pipeline.PlannedModel):
+    """A validated dbt model ready to be written: its SQL file (``path``) and its YAML."""
 
-    model_config = ConfigDict(frozen=True)
-
-    spec: NLSpec
-    draft: Draft
-    report: ValidationReport
-    sql_path: Path
     yml_path: Path
-    sql_text: str
     yml_text: str
-    entry: LockEntry
+
+    @property
+    def files(self) -> tuple[tuple[Path, str], ...]:
+        return ((self.path, self.text), (self.yml_path, self.yml_text))
 
 
-class GenerateResult(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    written: tuple[PlannedModel, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    failed: tuple[tuple[str, SqlsynthError], ...] = ()
+GenerateResult = pipeline.GenerateResult[DbtPlannedModel]
 
 
 def render_model_sql(
@@ -163,7 +154,7 @@ def _plan(
     request: DbtSpec,
     previous: GeneratedModel | None,
     translator: Translator,
-) -> PlannedModel:
+) -> DbtPlannedModel:
     spec = request.spec
     if previous is not None and request.path is None:
         sql_path = previous.sql_path
@@ -212,13 +203,13 @@ def _plan(
         _lineage(draft.sql, catalog, dialect),
         previous.document if previous is not None else None,
     )
-    return PlannedModel(
+    return DbtPlannedModel(
         spec=spec,
         draft=draft,
         report=report,
-        sql_path=sql_path,
+        path=sql_path,
         yml_path=sql_path.with_suffix(".yml"),
-        sql_text=text,
+        text=text,
         yml_text=yml_text,
         entry=entry,
     )
@@ -270,7 +261,7 @@ def generate(
     settings = project.sqlsynth.settings
     chosen = get_translator(translator or settings.translator, project=project.sqlsynth)
     audit = AuditLog(project.audit_path)
-    planned: list[PlannedModel] = []
+    planned: list[DbtPlannedModel] = []
     unchanged: list[str] = []
     failed: list[tuple[str, SqlsynthError]] = []
     for request in requests:
@@ -323,11 +314,9 @@ def _hand_edit_error(project: DbtProject, previous: GeneratedModel) -> SqlsynthE
     )
 
 
-def _write(planned: Sequence[PlannedModel]) -> None:
+def _write(planned: Sequence[DbtPlannedModel]) -> None:
     """Write every model's SQL and YAML, all or nothing."""
-    write_all_or_nothing(
-        [pair for m in planned for pair in ((m.sql_path, m.sql_text), (m.yml_path, m.yml_text))]
-    )
+    write_all_or_nothing([file for m in planned for file in m.files])
 
 
 def approve(

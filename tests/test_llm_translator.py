@@ -108,7 +108,7 @@ def translate(project: Project, request: NLSpec) -> tuple[Draft, ValidationRepor
     )
 
 
-def generate_all(project: Project) -> pipeline.GenerateResult:
+def generate_all(project: Project) -> pipeline.GenerateResult[pipeline.PlannedModel]:
     return pipeline.generate(
         project,
         load_specs(project.specs_dir),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -108,7 +108,7 @@ def translate_and_validate(
 
 
 class PlannedModel(BaseModel):
-    """A validated draft ready to be written, and the lock entry it will get."""
+    """A validated draft ready to be written (its SQL file), and the lock entry it will get."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -119,11 +119,21 @@ class PlannedModel(BaseModel):
     text: str
     entry: LockEntry
 
+    @property
+    def files(self) -> tuple[tuple[Path, str], ...]:
+        """Every ``(path, text)`` the model writes; they are written together or not at all."""
+        return ((self.path, self.text),)
 
-class GenerateResult(BaseModel):
+
+ModelT = TypeVar("ModelT", bound=PlannedModel)
+
+
+class GenerateResult(BaseModel, Generic[ModelT]):
+    """What one ``generate`` did: models written, specs skipped as unchanged, failures."""
+
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
-    written: tuple[PlannedModel, ...] = ()
+    written: tuple[ModelT, ...] = ()
     unchanged: tuple[str, ...] = ()
     failed: tuple[tuple[str, SqlsynthError], ...] = ()
 
@@ -197,7 +207,7 @@ def generate(
     force: bool = False,
     keep_going: bool = False,
     on_spec: Callable[[NLSpec], None] | None = None,
-) -> GenerateResult:
+) -> GenerateResult[PlannedModel]:
     """Generate SQL for ``specs``; unchanged specs are skipped, hand edits are never overwritten.
 
     Without ``keep_going`` one failure writes nothing at all: the project stays as it was.
@@ -224,13 +234,15 @@ def generate(
             failed.append((spec.name, error))
             audit_failed_generation(audit, spec, translator.name, error)
     if failed and not keep_going:
-        return GenerateResult(unchanged=tuple(unchanged), failed=tuple(failed))
+        return GenerateResult[PlannedModel](unchanged=tuple(unchanged), failed=tuple(failed))
     _write_models(project, planned, lock)
     for model in planned:
         audit_generation(
             audit, model.spec.name, model.entry, model.report, model.draft, owner=model.spec.owner
         )
-    return GenerateResult(written=tuple(planned), unchanged=tuple(unchanged), failed=tuple(failed))
+    return GenerateResult[PlannedModel](
+        written=tuple(planned), unchanged=tuple(unchanged), failed=tuple(failed)
+    )
 
 
 def audit_failed_generation(
@@ -291,7 +303,7 @@ def _write_models(project: Project, planned: Sequence[PlannedModel], lock: Lock)
     models = {**lock.models, **{m.spec.name: m.entry for m in planned}}
     new_lock = lock.model_copy(update={"models": models})
     write_all_or_nothing(
-        [*((m.path, m.text) for m in planned), (project.lock_path, lock_text(new_lock))]
+        [*(f for m in planned for f in m.files), (project.lock_path, lock_text(new_lock))]
     )
 
 
