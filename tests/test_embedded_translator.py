@@ -1504,3 +1504,14 @@ def test_a_table_listed_after_shown_columns_shows_its_name() -> None:
         draft,
         "SELECT c.club_name, l.league_name FROM club c JOIN league l USING (league_id)",
     )
+
+
+def test_names_of_a_name_column_show_only_that_column() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE rider (rider_id INTEGER PRIMARY KEY, rider_name VARCHAR,"
+        " sponsor_name VARCHAR, town VARCHAR);"
+        "INSERT INTO rider VALUES (1, 'Ana', 'Acme', 'Leeds'), (2, 'Bo', 'Zeta', 'York')"
+    )
+    draft = translate("Show the names of sponsors of riders from Leeds.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT sponsor_name FROM rider WHERE town = 'Leeds'")

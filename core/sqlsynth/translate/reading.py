@@ -620,6 +620,24 @@ class Reader:
         if pending not in ("limit", "compare"):
             self.set_pending("")
 
+    def names_a_name(self, link: Link) -> bool:
+        """'the names of sponsors' where 'sponsors' is a name column: 'names' was a
+        guess at some other name column and means this one."""
+        shown = self.reading.projections
+        if not shown or link.best.how == "exact":
+            return False
+        previous = shown[-1]
+        if previous.text.lower() not in ("name", "names") or previous.best.how == "exact":
+            return False
+        between = [t.norm for t in self.tokens[previous.end : link.start]]
+        if not between or between[0] != "of" or any(w not in ("of", "the", "all") for w in between):
+            return False
+        column = link.best.element.column or ""
+        table = link.best.element.table
+        return "name" in identifier_words(column) and any(
+            m.element.table == table for m in previous.matches
+        )
+
     def lists_table(self, link: Link) -> bool:
         """'the names of members and their (respective) parties': a table of its own
         listed with 'and' right after the shown columns of another."""
@@ -676,6 +694,8 @@ class Reader:
             reading.superlative_target = link
         else:
             if not _description_only(link) or pending == "compare":
+                if self.names_a_name(link):
+                    reading.projections.pop()  # 'the names of sponsors': the sponsor name
                 reading.projections.append(link)
             else:
                 reading.unplaced.append(link.text)
