@@ -619,6 +619,16 @@ def test_a_policy_change_regenerates_sql_written_under_the_old_rules(
     assert sqlsynth("generate", "german_customers", cwd=shop_project).output.count("unchanged") == 1
 
 
+def test_explain_shows_the_sql_after_masking(shop_project: Path, sqlsynth: CliRun) -> None:
+    with_policy(shop_project, 'pii = "mask"\npii_columns = ["customers.email"]\n')
+
+    result = sqlsynth("explain", "german_customers", cwd=shop_project)
+
+    assert result.exit_code == 0, result.output
+    assert "sql (after the policy's rewrite):" in result.output
+    assert "SHA256(CAST(email AS TEXT)) AS email" in result.output
+
+
 def test_generate_refuses_raw_pii_and_writes_nothing(shop_project: Path, sqlsynth: CliRun) -> None:
     with_policy(shop_project, 'pii_columns = ["customers.email"]\n')
 

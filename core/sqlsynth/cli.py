@@ -271,6 +271,7 @@ def run(ctx: click.Context, names: tuple[str, ...], run_all: bool, max_rows: int
 def explain(ctx: click.Context, target: str | None, prompt: str | None, sources: str) -> None:
     """Show how a spec's words link to the schema, the query plan and the SQL."""
     from sqlsynth import pipeline
+    from sqlsynth.enforce import enforce_policy
     from sqlsynth.spec import NLSpec
     from sqlsynth.translate import get_translator
 
@@ -282,15 +283,18 @@ def explain(ctx: click.Context, target: str | None, prompt: str | None, sources:
     else:
         raise click.UsageError("name a spec or pass --prompt")
     translator = get_translator(project.settings.translator, project=project)
-    draft = translator.translate(spec, pipeline.project_catalog(project), dialect=project.dialect)
+    catalog = pipeline.project_catalog(project)
+    draft = translator.translate(spec, catalog, dialect=project.dialect)
+    rules = project.settings.policy.for_spec(spec)
+    sql = enforce_policy(draft.sql, catalog, dialect=project.dialect, policy=rules)
     click.echo(f"prompt: {spec.prompt}")
     for line in draft.explanation:
         click.echo(f"  {line}")
     if draft.plan is not None:
         click.echo("plan:")
         click.echo(draft.plan.model_dump_json(indent=2, exclude_defaults=True))
-    click.echo("sql:")
-    click.echo(draft.sql)
+    click.echo("sql (after the policy's rewrite):" if sql != draft.sql else "sql:")
+    click.echo(sql)
 
 
 def _split(text: str) -> tuple[str, ...]:
