@@ -1515,3 +1515,13 @@ def test_names_of_a_name_column_show_only_that_column() -> None:
     )
     draft = translate("Show the names of sponsors of riders from Leeds.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT sponsor_name FROM rider WHERE town = 'Leeds'")
+
+
+def test_a_measure_across_all_of_a_column_word_is_not_grouped() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE campus (campus VARCHAR, students INTEGER);"
+        "INSERT INTO campus VALUES ('North', 10), ('South', 30)"
+    )
+    draft = translate("What is the maximum students across all campuses?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT max(students) FROM campus")

@@ -620,6 +620,15 @@ class Reader:
         if pending not in ("limit", "compare"):
             self.set_pending("")
 
+    def over_all_rows(self, link: Link) -> bool:
+        """'the total and minimum enrollment across all schools': after a measure, 'all'
+        and a column's word name the rows measured, not a column to show."""
+        reading = self.reading
+        if not (reading.aggregates or reading.count) or reading.projections or reading.groups:
+            return False
+        words = [t.norm for t in self.tokens[: link.start]]
+        return words[-2:] in (["across", "all"], ["among", "all"], ["over", "all"], ["of", "all"])
+
     def names_a_name(self, link: Link) -> bool:
         """'the names of sponsors' where 'sponsors' is a name column: 'names' was a
         guess at some other name column and means this one."""
@@ -693,7 +702,10 @@ class Reader:
         elif pending == "superlative":
             reading.superlative_target = link
         else:
-            if not _description_only(link) or pending == "compare":
+            if self.over_all_rows(link):
+                # 'the maximum enrollment across all schools': every row is measured
+                reading.notes.append(f"'all {link.text}' names the rows measured (not shown)")
+            elif not _description_only(link) or pending == "compare":
                 if self.names_a_name(link):
                     reading.projections.pop()  # 'the names of sponsors': the sponsor name
                 reading.projections.append(link)
