@@ -1520,8 +1520,8 @@ def test_names_of_a_name_column_show_only_that_column() -> None:
 def test_a_measure_across_all_of_a_column_word_is_not_grouped() -> None:
     con = duckdb.connect()
     con.execute(
-        "CREATE TABLE campus (campus VARCHAR, students INTEGER);"
-        "INSERT INTO campus VALUES ('North', 10), ('South', 30)"
+        "CREATE TABLE college (school VARCHAR, enrollment INTEGER);"
+        "INSERT INTO college VALUES ('North', 10), ('South', 30)"
     )
-    draft = translate("What is the maximum students across all campuses?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT max(students) FROM campus")
+    draft = translate("What is the maximum enrollment across all schools?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT max(enrollment) FROM college")
