@@ -1525,3 +1525,13 @@ def test_a_measure_across_all_of_a_column_word_is_not_grouped() -> None:
     )
     draft = translate("What is the maximum enrollment across all schools?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT max(enrollment) FROM college")
+
+
+def test_a_numeric_column_after_a_gradable_superlative_ranks_without_showing() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE ride (ride_id INTEGER PRIMARY KEY, duration INTEGER);"
+        "INSERT INTO ride VALUES (1, 40), (2, 15), (3, 90)"
+    )
+    draft = translate("What is the id of the ride with the shortest duration?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT ride_id FROM ride ORDER BY duration LIMIT 1")

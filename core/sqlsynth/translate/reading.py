@@ -198,6 +198,7 @@ class Reader:
         self.continued: tuple[Pending, Unit | None] = ("", None)
         self.current: Unit | None = None
         self.superlative_waiting = False
+        self.adjective_end = -1  # where a gradable superlative ends ("shortest")
         self.order_waiting = False
         self.stacked: list[AggregateFunction] = []
         self.last_unit: Unit | None = None
@@ -425,6 +426,7 @@ class Reader:
             reading.superlative = "max" if ADJECTIVES[cue.arg].more else "min"
             reading.superlative_adjective = cue.arg
             reading.superlative_after_subject = True
+            self.adjective_end = cue.end
             if self.last_unit is not None and self.last_unit.token and self.last_unit.token.number:
                 reading.limit = int(self.last_unit.token.number)
             self.set_pending("")
@@ -620,6 +622,19 @@ class Reader:
         if pending not in ("limit", "compare"):
             self.set_pending("")
 
+    def graded_column(self, link: Link) -> bool:
+        """'the id of the trip with the shortest duration': a numeric column right after
+        a gradable superlative is what it ranks by, not a column to show."""
+        reading = self.reading
+        return (
+            self.pending == ""
+            and reading.superlative_adjective is not None
+            and reading.superlative_target is None
+            and bool(reading.projections)
+            and link.start == self.adjective_end
+            and self.kind_of(link.best.element) == "numeric"
+        )
+
     def over_all_rows(self, link: Link) -> bool:
         """'the total and minimum enrollment across all schools': after a measure, 'all'
         and a column's word name the rows measured, not a column to show."""
@@ -675,6 +690,10 @@ class Reader:
             self.on_negated_column(link)
             return
         if pending == "" and self.shares_last_aggregate(link):
+            return
+        if self.graded_column(link):
+            reading.superlative_target = link  # 'the trip with the shortest duration'
+            reading.superlative_adjective = None
             return
         if pending == "count":
             reading.counted = link
