@@ -1535,3 +1535,13 @@ def test_a_numeric_column_after_a_gradable_superlative_ranks_without_showing() -
     )
     draft = translate("What is the id of the ride with the shortest duration?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT ride_id FROM ride ORDER BY duration LIMIT 1")
+
+
+def test_a_measure_word_that_is_part_of_a_column_name_filters_rows() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE reading (day VARCHAR, max_wind_kmh INTEGER, mean_wind_kmh INTEGER);"
+        "INSERT INTO reading VALUES ('mon', 90, 40), ('tue', 50, 20)"
+    )
+    draft = translate("What are the days with a maximum wind above 60?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT day FROM reading WHERE max_wind_kmh > 60")

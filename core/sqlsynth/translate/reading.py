@@ -104,6 +104,12 @@ class Aggregate:
     column: Link | None
 
 
+_MEASURE_WORDS = {
+    "max": {"max", "maximum"},
+    "min": {"min", "minimum"},
+    "avg": {"avg", "mean", "average"},
+}
+
 _AFTER_LISTED_TABLE = frozenset(
     [
         "that",
@@ -622,6 +628,18 @@ class Reader:
         if pending not in ("limit", "compare"):
             self.set_pending("")
 
+    def names_own_measure(self, link: Link) -> bool:
+        """A column whose own name carries the measure's word ('maximum temperature'
+        for max_temperature_f, 'mean humidity' for mean_humidity), in a question that
+        asks for rows (other columns already shown)."""
+        column = link.best.element.column
+        if column is None or not self.reading.projections:
+            return False
+        measure = _MEASURE_WORDS.get(self.pending_arg, set())
+        if measure & set(link.text.lower().split()):
+            return False  # 'the average mean visibility': the cue is a measure of its own
+        return bool(set(identifier_words(column)) & measure)
+
     def graded_column(self, link: Link) -> bool:
         """'the id of the trip with the shortest duration': a numeric column right after
         a gradable superlative is what it ranks by, not a column to show."""
@@ -695,6 +713,11 @@ class Reader:
             reading.superlative_target = link  # 'the trip with the shortest duration'
             reading.superlative_adjective = None
             return
+        if pending == "aggregate" and not self.stacked and self.names_own_measure(link):
+            # 'dates with a maximum temperature above 85': a column named max_temperature
+            reading.notes.append(f"{link.text!r}: its column already holds the measure")
+            pending = ""
+            self.set_pending("")
         if pending == "count":
             reading.counted = link
         elif pending == "aggregate":
