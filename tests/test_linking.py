@@ -81,3 +81,21 @@ def test_british_and_american_spellings_link_alike() -> None:
     found = {link.best.element.label for link in linking.links}
     assert "column voyage.date_of_enrolment" in found
     assert "column voyage.miles_travelled" in found
+
+
+def test_words_written_apart_link_to_a_name_written_as_one_word() -> None:
+    catalog = Catalog(
+        dialect="sqlite",
+        tables=(
+            Table(
+                name="accounts",
+                columns=(
+                    Column(name="uid", type="INTEGER"),
+                    Column(name="shardkey", type="INTEGER"),
+                ),
+                primary_key=("uid",),
+            ),
+        ),
+    )
+    linking = link_question("What is the shard key of each account?", catalog)
+    assert "column accounts.shardkey" in [link.best.element.label for link in linking.links]

@@ -535,6 +535,10 @@ def _matches_for(run: tuple[Token, ...], index: _SchemaIndex) -> list[Match]:
 
     for element in index.exact.get(norm, ()):
         offer(element, SCORES["exact"], "exact")
+    if len(run) > 1 and all(t.kind == "word" for t in run):
+        for element in index.exact.get(norm.replace(" ", ""), ()):
+            if element.kind != "value":  # 'partition id' for ``partitionid``
+                offer(element, SCORES["exact"], "exact")
     for element in index.value_exact.get(norm, ()):
         offer(element, SCORES["exact"], "exact")
     for element in index.lemma.get(stem, ()):

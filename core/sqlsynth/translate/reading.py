@@ -660,7 +660,13 @@ class Reader:
         if not (reading.aggregates or reading.count) or reading.projections or reading.groups:
             return False
         words = [t.norm for t in self.tokens[: link.start]]
-        return words[-2:] in (["across", "all"], ["among", "all"], ["over", "all"], ["of", "all"])
+        return words[-2:] in (
+            ["across", "all"],
+            ["among", "all"],
+            ["over", "all"],
+            ["of", "all"],
+            ["for", "all"],
+        )
 
     def names_a_name(self, link: Link) -> bool:
         """'the names of sponsors' where 'sponsors' is a name column: 'names' was a
