@@ -1545,3 +1545,13 @@ def test_a_measure_word_that_is_part_of_a_column_name_filters_rows() -> None:
     )
     draft = translate("What are the days with a maximum wind above 60?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT day FROM reading WHERE max_wind_kmh > 60")
+
+
+def test_a_singular_noun_after_a_value_that_names_its_column_is_not_shown() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE cabin (cabin_name VARCHAR, berths INTEGER, berthType VARCHAR);"
+        "INSERT INTO cabin VALUES ('A', 2, 'Bunk'), ('B', 1, 'Double')"
+    )
+    draft = translate("List the names of cabins with a bunk berth.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT cabin_name FROM cabin WHERE berthType = 'Bunk'")

@@ -29,6 +29,7 @@ from sqlsynth.translate.linking import (
     SchemaElement,
     Token,
     nearest_elements,
+    singular,
 )
 
 _YEAR_RANGE = range(1800, 2201)
@@ -829,7 +830,15 @@ class Reader:
         if previous is None or previous.link is None or self.pending:
             return False
         value = previous.link
-        return value.best.element.kind == "value" and _same_column(value, link)
+        if value.best.element.kind != "value":
+            return False
+        if _same_column(value, link):
+            return True
+        # 'rooms with a king bed' (bedType = 'King'): the word is in the value's column name
+        column = value.best.element.column or ""
+        words = {singular(w) for w in identifier_words(column)}
+        word = link.text.lower()
+        return " " not in word and singular(word) == word and word in words
 
     def consume_last_column(self, link: Link | None = None) -> Link | None:
         """The column right before a value or comparison names the filter, not an output.
