@@ -1555,3 +1555,14 @@ def test_a_singular_noun_after_a_value_that_names_its_column_is_not_shown() -> N
     )
     draft = translate("List the names of cabins with a bunk berth.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT cabin_name FROM cabin WHERE berthType = 'Bunk'")
+
+
+def test_first_and_last_name_share_a_head_with_prefixed_abbreviated_columns() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE worker (wk_num INTEGER PRIMARY KEY, wk_fname VARCHAR, wk_lname VARCHAR,"
+        " wk_age INTEGER);"
+        "INSERT INTO worker VALUES (1, 'Ana', 'Ruiz', 40), (2, 'Bo', 'Lee', 30)"
+    )
+    draft = translate("What is the first and last name of every worker?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT wk_fname, wk_lname FROM worker")

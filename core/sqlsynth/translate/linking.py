@@ -668,7 +668,13 @@ def share_heads(question: str, index: _SchemaIndex) -> str:
     """
 
     def names(*words: str) -> bool:
-        return lemma_phrase(words) in index.lemma
+        phrase = lemma_phrase(words)
+        if phrase in index.lemma:
+            return True
+        # 'first name' for EMP_FNAME: the whole of a column's words after its prefix
+        return any(
+            e.kind == "column" and coverage >= 0.5 for e, coverage in index.partial.get(phrase, ())
+        )
 
     def spell(match: re.Match[str]) -> str:
         first, second, head = match.groups()
