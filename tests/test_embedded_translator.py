@@ -1566,3 +1566,13 @@ def test_first_and_last_name_share_a_head_with_prefixed_abbreviated_columns() ->
     )
     draft = translate("What is the first and last name of every worker?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT wk_fname, wk_lname FROM worker")
+
+
+def test_the_code_of_a_code_column_shows_only_that_column() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE unit (alpha_code VARCHAR, depot_code VARCHAR, label VARCHAR);"
+        "INSERT INTO unit VALUES ('U1', 'D1', 'North'), ('U2', 'D2', 'South')"
+    )
+    draft = translate("What is the code of the depot of the North unit?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT depot_code FROM unit WHERE label = 'North'")

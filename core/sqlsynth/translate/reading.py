@@ -676,14 +676,15 @@ class Reader:
         if not shown or link.best.how == "exact":
             return False
         previous = shown[-1]
-        if previous.text.lower() not in ("name", "names") or previous.best.how == "exact":
+        head = singular(previous.text.lower())
+        if head not in ("name", "code") or previous.best.how == "exact":
             return False
         between = [t.norm for t in self.tokens[previous.end : link.start]]
         if not between or between[0] != "of" or any(w not in ("of", "the", "all") for w in between):
             return False
         column = link.best.element.column or ""
         table = link.best.element.table
-        return "name" in identifier_words(column) and any(
+        return head in identifier_words(column) and any(
             m.element.table == table for m in previous.matches
         )
 
