@@ -1576,3 +1576,13 @@ def test_the_code_of_a_code_column_shows_only_that_column() -> None:
     )
     draft = translate("What is the code of the depot of the North unit?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT depot_code FROM unit WHERE label = 'North'")
+
+
+def test_counting_a_plural_numeric_column_adds_it_up() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE cabin (cabin_id INTEGER PRIMARY KEY, berths INTEGER, deck VARCHAR);"
+        "INSERT INTO cabin VALUES (1, 2, 'Upper'), (2, 4, 'Upper'), (3, 4, 'Lower')"
+    )
+    draft = translate("How many Upper berths are there?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT sum(berths) FROM cabin WHERE deck = 'Upper'")

@@ -663,6 +663,10 @@ class Planner:
         kind = self.resolver.kind_of(_element(column))
         if kind == "numeric" and words & {"number", "num"}:
             return True
+        names = identifier_words(column.column)
+        if kind == "numeric" and names and singular(names[-1]) != names[-1]:
+            # ``beds``, ``followers``: a plural noun for a number holds how many there are
+            return not self.resolver.is_key(_element(column))
         return kind in ("numeric", "text") and bool(words & {"count", "total"})
 
     def count_item(self, table_name: str) -> SelectItem:
