@@ -1586,3 +1586,17 @@ def test_counting_a_plural_numeric_column_adds_it_up() -> None:
     )
     draft = translate("How many Upper berths are there?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT sum(berths) FROM cabin WHERE deck = 'Upper'")
+
+
+def test_rows_that_have_ever_had_something_are_shown_once() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE depot (depot_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE snapshot (depot_id INTEGER REFERENCES depot(depot_id), vans INTEGER);"
+        "INSERT INTO depot VALUES (1, 'North'), (2, 'South');"
+        "INSERT INTO snapshot VALUES (1, 9), (1, 8), (2, 1)"
+    )
+    draft = translate(
+        "What are the titles of depots that have ever had more than 5 vans?", duckdb_catalog(con)
+    )
+    assert con.execute(draft.sql).fetchall() == [("North",)]

@@ -234,6 +234,10 @@ class Reader:
             self.reading.problems.append("could not tell what the negation applies to")
         self.group_by_each_at_end()
         self.superlative_at_end()
+        reading = self.reading
+        measured = reading.count or reading.aggregates or reading.groups
+        if reading.projections and not measured and any(t.norm == "ever" for t in self.tokens):
+            reading.distinct = True  # 'stations that have ever had ...': each one once
         frequency_last = self.reading.by_frequency and self.pending == "superlative"
         if self.pending in _NEEDS_OBJECT and self.last_unit and not frequency_last:
             self.dangling()
