@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     tmp_name = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        if path.exists():
+        with contextlib.suppress(FileNotFoundError):
             os.fchmod(fd, path.stat().st_mode & 0o7777)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

@@ -83,7 +83,7 @@ class Policy(BaseModel):
     def policy_hash(self) -> str | None:
         """sha256 of the rules, None for an empty policy: the lock records it, so ``generate``
         redoes SQL written under other rules (and locks from before a policy stay valid)."""
-        if self == Policy():
+        if self == NO_POLICY:
             return None
         canonical = self.model_dump_json(exclude_defaults=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
