@@ -62,7 +62,7 @@ class DbtPlannedModel(pipeline.PlannedModel):
 
     @property
     def files(self) -> tuple[tuple[Path, str], ...]:
-        return ((self.path, self.text), (self.yml_path, self.yml_text))
+        return (*super().files, (self.yml_path, self.yml_text))
 
 
 GenerateResult = pipeline.GenerateResult[DbtPlannedModel]
