@@ -1600,3 +1600,59 @@ def test_rows_that_have_ever_had_something_are_shown_once() -> None:
         "What are the titles of depots that have ever had more than 5 vans?", duckdb_catalog(con)
     )
     assert con.execute(draft.sql).fetchall() == [("North",)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which workers have an age greater than any engineer?",
+        "Which workers were hired before the date of any worker in the Sales team?",
+        "Which workers have a salary higher than the salary of workers with age below 30?",
+        "Which workers are older than Sales?",
+    ],
+)
+def test_comparisons_with_values_computed_over_other_rows_are_refused(question: str) -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE worker (worker_id INTEGER PRIMARY KEY, name VARCHAR, job VARCHAR,"
+        " team VARCHAR, age INTEGER, salary INTEGER, hired DATE);"
+        "INSERT INTO worker VALUES (1, 'Ana', 'engineer', 'Sales', 40, 10, '2020-01-01'),"
+        " (2, 'Bo', 'clerk', 'Ops', 20, 5, '2021-01-01')"
+    )
+    with pytest.raises(TranslationError, match="compare"):
+        translate(question, duckdb_catalog(con))
+
+
+def test_a_pattern_after_contains_the_substring_matches_it() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE lens (lens_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "INSERT INTO lens VALUES (1, 'Digital Zoom'), (2, 'Wide')"
+    )
+    draft = translate("Which lens titles contain the substring 'Zoom'?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT title FROM lens WHERE title LIKE '%Zoom%'")
+
+
+def test_a_column_compared_by_an_open_bound_is_not_shown() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE pilot (pilot_id INTEGER PRIMARY KEY, name VARCHAR, age INTEGER);"
+        "INSERT INTO pilot VALUES (1, 'Ana', 40), (2, 'Bo', 20)"
+    )
+    draft = translate("What are the names of pilots aged 25 or older?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT name FROM pilot WHERE age >= 25")
+
+
+def test_a_text_column_of_words_ranked_against_a_number_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE book (book_id INTEGER PRIMARY KEY, title VARCHAR, category VARCHAR,"
+        " pages VARCHAR);"
+        "INSERT INTO book VALUES (1, 'A', 'Novel', '120'), (2, 'B', 'Poetry', '80')"
+    )
+    catalog = duckdb_catalog(con)
+    with pytest.raises(TranslationError, match="text column"):
+        translate("Which books have a category above 3?", catalog)
+    # numbers stored as text still compare
+    draft = translate("Which books have more than 100 pages?", catalog)
+    assert draft.sql.count("pages") == 1

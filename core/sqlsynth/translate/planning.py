@@ -242,9 +242,28 @@ class Planner:
             and any(isinstance(v, int | float) for v in (*condition.values, condition.value))
         ):
             return self.year_predicates(column, condition)
+        self.refuse_number_on_text(column, condition)
         if condition.op == "between":
             return [Predicate(column=column, op="between", values=condition.values)]
         return [Predicate(column=column, op=condition.op, value=condition.value)]
+
+    def refuse_number_on_text(self, column: ColumnRef, condition: Condition) -> None:
+        """'categories with two or more books': a text column ranked against a number is
+        a misread (the number counts something), not a filter."""
+        numbers = [v for v in (condition.value, *condition.values) if isinstance(v, int | float)]
+        ordering = condition.op in ("<", ">", "<=", ">=", "between")
+        if ordering and numbers and self.holds_words(column):
+            raise TranslationError(
+                f"could not compare the text column {column} with a number in {condition.source!r}",
+                hint="name a numeric column, e.g. 'price above 100'",
+            )
+
+    def holds_words(self, column: ColumnRef) -> bool:
+        """A text column whose sampled values are words, not numbers stored as text."""
+        found = self.graph.table(column.table).column(column.column)
+        if found is None or column_kind(found) != "text" or not found.samples:
+            return False
+        return not any(_is_number(value) for value in found.samples)
 
     def condition_column(self, condition: Condition) -> ColumnRef:
         if condition.column is not None and condition.column.best.element.kind == "table":
@@ -1210,6 +1229,14 @@ def _disjoint(a: Predicate, b: Predicate) -> bool:
 
 
 _FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _name_lemmas(name: str) -> set[str]:

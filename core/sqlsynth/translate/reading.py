@@ -204,6 +204,8 @@ class Reader:
         self.last_column: Link | None = None
         self.continued: tuple[Pending, Unit | None] = ("", None)
         self.current: Unit | None = None
+        self.current_index = 0
+        """Where ``current`` is in ``units`` (``position`` may have skipped past it)."""
         self.superlative_waiting = False
         self.adjective_end = -1  # where a gradable superlative ends ("shortest")
         self.order_waiting = False
@@ -211,6 +213,8 @@ class Reader:
         self.last_unit: Unit | None = None
         self.position = 0
         self.compare_adjective = ""
+        self.compare_words = ""
+        """The cue a pending comparison came from ('greater than'), for messages."""
 
     def read(self) -> Reading:
         first = self.units[0] if self.units else None
@@ -221,7 +225,7 @@ class Reader:
         )
         while self.position < len(self.units):
             unit = self.units[self.position]
-            self.current = unit
+            self.current, self.current_index = unit, self.position
             self.position += 1
             if unit.cue is not None:
                 self.on_cue(unit.cue)
@@ -512,10 +516,28 @@ class Reader:
 
     def cue_compare(self, cue: Cue) -> None:
         op, _, adjective = cue.arg.partition(":")
+        if self.compares_with_any(cue):
+            return
         self.compare_adjective = adjective
+        self.compare_words = cue.text
         self.set_pending("compare", op)
 
+    def compares_with_any(self, cue: Cue) -> bool:
+        """'age greater than any engineer', 'before the date of any problem reported by
+        X': a comparison with a value computed over other rows, which is refused."""
+        for token in self.tokens[cue.end : cue.end + 5]:
+            if token.kind != "word":
+                return False
+            if token.norm in ("any", "some"):
+                self.reading.problems.append(
+                    f"could not compare with {cue.text} {token.text!r} rows"
+                    " (comparisons with computed values are not supported yet)"
+                )
+                return True
+        return False
+
     def cue_contains(self, cue: Cue) -> None:
+        self.compare_words = cue.text
         self.set_pending("contains")
 
     def cue_negation(self, cue: Cue) -> None:
@@ -535,14 +557,13 @@ class Reader:
             self.set_pending(role)  # "ordered by year and class"
 
     def set_pending(self, pending: Pending, arg: str = "") -> None:
-        if (
-            pending
-            and self.pending in ("compare", "contains")
-            and self.last_unit
-            and self.last_unit.cue
-        ):
+        adjacent = self.last_unit is not None and self.last_unit.cue is not None
+        waiting = self.pending in ("compare", "contains")
+        if pending and waiting and (pending != self.pending or not adjacent):
+            # 'reported before the date of any problem reported by ...': the comparison
+            # never met the number or value it compares with
             self.reading.problems.append(
-                f"could not read {self.last_unit.cue.text!r} before {pending!r}"
+                f"could not tell what {self.compare_words!r} compares with"
                 " (comparisons with computed values are not supported yet)"
             )
         if self.pending in ("order", "group") and not pending:
@@ -585,6 +606,11 @@ class Reader:
             previous.op = "in"
             previous.values = (*previous.values, _value_text(link))
             return
+        if self.pending == "compare" and self.compare_words.lower().endswith(" than"):
+            # 'age greater than engineer': a value is not what an ordering compares with
+            self.reading.problems.append(
+                f"could not compare {self.compare_words!r} with the value {link.text!r}"
+            )
         self.consume_last_column(link)
         self.add_condition(
             Condition(
@@ -852,8 +878,7 @@ class Reader:
         stand between them; in 'genre of poetry books' the genre stays an output.
         """
         column = self.last_column
-        current = self.position - 1
-        before = current - 1
+        before = self.current_index - 1
         while before >= 0 and self.units[before].cue is not None:
             cue = self.units[before].cue
             if cue is None or cue.kind not in ("compare", "negation", "contains"):
