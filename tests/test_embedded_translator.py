@@ -1656,3 +1656,51 @@ def test_a_text_column_of_words_ranked_against_a_number_is_refused() -> None:
     # numbers stored as text still compare
     draft = translate("Which books have more than 100 pages?", catalog)
     assert draft.sql.count("pages") == 1
+
+
+def test_a_column_after_whose_belongs_to_the_table_before_it() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE site (site_id INTEGER PRIMARY KEY, site_name VARCHAR);"
+        "CREATE TABLE stall (stall_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " site_id INTEGER REFERENCES site(site_id));"
+        "INSERT INTO site VALUES (1, 'Film Park'), (2, 'Harbour');"
+        "INSERT INTO stall VALUES (1, 'Film Shop', 2), (2, 'Cafe', 1)"
+    )
+    draft = translate('Find the sites whose names contain the word "Film".', duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT site_name FROM site WHERE site_name LIKE '%Film%'")
+
+
+@pytest.fixture
+def crew() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE mechanic (mechanic_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE machine (machine_id INTEGER PRIMARY KEY, model VARCHAR);"
+        "CREATE TABLE job (mechanic_id INTEGER REFERENCES mechanic(mechanic_id),"
+        " machine_id INTEGER REFERENCES machine(machine_id));"
+        "INSERT INTO mechanic VALUES (1, 'Ana'), (2, 'Bo'), (3, 'Cy');"
+        "INSERT INTO machine VALUES (1, 'Lathe'), (2, 'Press');"
+        "INSERT INTO job VALUES (1, 1), (1, 2), (3, 2)"
+    )
+    return con
+
+
+def test_tables_named_inside_a_negation_are_not_joined_outside_it(
+    crew: duckdb.DuckDBPyConnection,
+) -> None:
+    draft = translate(
+        "List the names of mechanics who have not been assigned a job on machines.",
+        duckdb_catalog(crew),
+    )
+    expected = "SELECT name FROM mechanic WHERE mechanic_id NOT IN (SELECT mechanic_id FROM job)"
+    assert_same_rows(crew, draft, expected)
+
+
+def test_a_negation_beside_a_filter_on_the_excluded_rows_is_refused(
+    crew: duckdb.DuckDBPyConnection,
+) -> None:
+    with pytest.raises(TranslationError, match="negation"):
+        translate(
+            "Which mechanics do not have a job on the Lathe model machine?", duckdb_catalog(crew)
+        )

@@ -159,6 +159,7 @@ class Planner:
         self.refuse_loosely_joined(plan)
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
+        plan = exclusion_without_joins(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
@@ -1117,6 +1118,46 @@ def refuse_wide_join(plan: QueryPlan) -> None:
             f"({', '.join(plan.tables)}): which table each comes from would be a guess",
             hint="ask for fewer columns at once, naming the table of each",
         )
+
+
+def exclusion_without_joins(plan: QueryPlan) -> QueryPlan:
+    """'technicians not assigned to repair machines': the rows a NOT IN excludes are
+    looked up in its subquery, so tables joined outside it only for the words they
+    share are dropped; a joined table the outer query does use makes it a guess."""
+    excluded = {
+        f.subplan.from_table.lower()
+        for f in plan.filters
+        if isinstance(f, Predicate) and f.op == "not in" and f.subplan is not None
+    }
+    if not excluded:
+        return plan
+    kept = tuple(
+        i for i in plan.select if i.column is None or i.column.table.lower() not in excluded
+    )
+    if kept and len(kept) < len(plan.select) and not plan.is_aggregate:
+        # 'scientists not assigned to any project': the project is what they lack, not shown
+        plan = plan.model_copy(update={"select": kept})
+    joins = list(plan.joins)
+    used = _tables_used(plan)
+    while joins and joins[-1].table.lower() not in used:
+        joins.pop()
+    if joins:
+        raise TranslationError(
+            f"could not tell which rows of {', '.join(j.table for j in joins)} the negation "
+            "excludes and which it keeps",
+            hint="ask about the rows without the related table, or without the negation",
+        )
+    return plan.model_copy(update={"joins": ()})
+
+
+def _tables_used(plan: QueryPlan) -> set[str]:
+    """Tables whose columns the plan shows, filters, groups or orders by (not its joins)."""
+    refs: list[ColumnRef] = [*plan.group_by]
+    items = [*plan.select, *(o.item for o in plan.order_by), *(h.item for h in plan.having)]
+    refs += [item.column for item in items if item.column is not None]
+    for f in plan.filters:
+        refs += [p.column for p in (f.any_of if isinstance(f, AnyOf) else (f,))]
+    return {ref.table.lower() for ref in refs}
 
 
 def refuse_wide_aggregate(plan: QueryPlan) -> None:

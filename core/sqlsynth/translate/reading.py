@@ -1488,6 +1488,12 @@ def owners_of(reading: Reading) -> dict[tuple[int, int], str]:
         words = [t.norm for t in between if t.index not in spans]
         if ("of" in words or "each" in words) and set(words) <= _OF_WORDS:
             owners[(link.start, link.end)] = table.best.element.table
+    compared = [c.column for c in reading.conditions if c.column is not None]
+    for link in (*listed, *compared):
+        table = next((t for t in reading.tables if t.end == link.start - 1), None)
+        whose = link.start > 0 and reading.tokens[link.start - 1].norm == "whose"
+        if table is not None and whose and link.best.element.kind == "column":
+            owners[(link.start, link.end)] = table.best.element.table  # 'locations whose name'
     return owners
 
 
