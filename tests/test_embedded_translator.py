@@ -1704,3 +1704,30 @@ def test_a_negation_beside_a_filter_on_the_excluded_rows_is_refused(
         translate(
             "Which mechanics do not have a job on the Lathe model machine?", duckdb_catalog(crew)
         )
+
+
+@pytest.fixture
+def cafe() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE cafe (cafe_id INTEGER PRIMARY KEY, name VARCHAR, address VARCHAR);"
+        "CREATE TABLE offer (cafe_id INTEGER REFERENCES cafe(cafe_id), month VARCHAR);"
+        "INSERT INTO cafe VALUES (1, 'Blue', 'Quay 1'), (2, 'Red', 'Hill 2');"
+        "INSERT INTO offer VALUES (1, 'June')"
+    )
+    return con
+
+
+def test_a_capitalised_stop_word_inside_a_question_is_a_word_that_matters(
+    cafe: duckdb.DuckDBPyConnection,
+) -> None:
+    with pytest.raises(TranslationError, match="May"):
+        translate("What are the names of cafes which have an offer in May?", duckdb_catalog(cafe))
+    # at the start of a second sentence it is only capitalised
+    draft = translate("Which cafe is named Blue? Give me the address.", duckdb_catalog(cafe))
+    assert_same_rows(cafe, draft, "SELECT address FROM cafe WHERE name = 'Blue'")
+
+
+def test_a_pattern_that_is_never_quoted_is_refused(cafe: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(TranslationError, match="contain"):
+        translate("What are the names of cafes that contain the word sun?", duckdb_catalog(cafe))

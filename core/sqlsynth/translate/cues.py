@@ -362,6 +362,8 @@ def build_units(linking: Linking, cues: Sequence[Cue]) -> list[Unit]:
 
 
 def is_harmless(token: Token) -> bool:
+    if len(token.text) == 1 and token.text.isupper() and token.text not in "AI":
+        return False  # 'D or S in their first name': a letter the question is about
     if len(token.norm) <= 1 or token.lemma in _HARMLESS or token.norm in _HARMLESS:
         return True
     endings = (("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("s", ""))

@@ -208,6 +208,9 @@ _TOKEN_PATTERN = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[.?!:;]")
+
+
 def tokenize(question: str) -> tuple[Token, ...]:
     """Words (lower-cased, with lemmas), numbers (also spelled out) and quoted strings.
 
@@ -215,8 +218,10 @@ def tokenize(question: str) -> tuple[Token, ...]:
     [('top', 'word'), ('five', 'number'), ('box', 'word'), ('on hold', 'quoted')]
     """
     tokens: list[Token] = []
+    last_end = 0
     for match in _TOKEN_PATTERN.finditer(question):
         index = len(tokens)
+        gap_start, last_end = last_end, match.end()
         if match["quoted"]:
             text = match["single"] or match["double"] or match["curly"] or ""
             norm = " ".join(text.lower().split())
@@ -242,8 +247,17 @@ def tokenize(question: str) -> tuple[Token, ...]:
                     )
                 )
                 continue
+            # 'a happy hour in May': a capitalised stop word inside the question is a name
+            opens = index == 0 or bool(_SENTENCE_END.search(question[gap_start : match.start()]))
+            named = not opens and text[:1].isupper() and norm != "i"
             tokens.append(
-                Token(index=index, text=text, norm=norm, lemma=lemma(norm), stop=norm in STOPWORDS)
+                Token(
+                    index=index,
+                    text=text,
+                    norm=norm,
+                    lemma=lemma(norm),
+                    stop=norm in STOPWORDS and not named,
+                )
             )
     return tuple(tokens)
 

@@ -215,6 +215,7 @@ class Reader:
         self.compare_adjective = ""
         self.compare_words = ""
         """The cue a pending comparison came from ('greater than'), for messages."""
+        self.compare_end = 0
 
     def read(self) -> Reading:
         first = self.units[0] if self.units else None
@@ -245,6 +246,11 @@ class Reader:
         frequency_last = self.reading.by_frequency and self.pending == "superlative"
         if self.pending in _NEEDS_OBJECT and self.last_unit and not frequency_last:
             self.dangling()
+        quoted_after = any(t.kind == "quoted" for t in self.tokens[self.compare_end :])
+        if self.pending in ("compare", "contains") and not quoted_after:
+            # 'tracks that contain the word you': the pattern was never placed
+            problem = f"could not tell what {self.compare_words!r} compares with"
+            self.reading.problems.append(problem)
         return self.reading
 
     def superlative_at_end(self) -> None:
@@ -519,7 +525,7 @@ class Reader:
         if self.compares_with_any(cue):
             return
         self.compare_adjective = adjective
-        self.compare_words = cue.text
+        self.compare_words, self.compare_end = cue.text, cue.end
         self.set_pending("compare", op)
 
     def compares_with_any(self, cue: Cue) -> bool:
@@ -537,7 +543,7 @@ class Reader:
         return False
 
     def cue_contains(self, cue: Cue) -> None:
-        self.compare_words = cue.text
+        self.compare_words, self.compare_end = cue.text, cue.end
         self.set_pending("contains")
 
     def cue_negation(self, cue: Cue) -> None:
