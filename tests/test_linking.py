@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sqlsynth.catalog import Catalog, Column, Table
-from sqlsynth.translate.linking import lemma, link_question, singular
+from sqlsynth.translate.linking import lemma, link_question, singular, tokenize
 
 PUBLISHING = Catalog(
     dialect="sqlite",
@@ -99,3 +99,8 @@ def test_words_written_apart_link_to_a_name_written_as_one_word() -> None:
     )
     linking = link_question("What is the shard key of each account?", catalog)
     assert "column accounts.shardkey" in [link.best.element.label for link in linking.links]
+
+
+def test_comparison_signs_read_as_the_words_they_stand_for() -> None:
+    norms = [t.norm for t in tokenize("salary > 80000 and age <= 30")]
+    assert norms == ["salary", "more", "than", "80000", "and", "age", "at", "most", "30"]

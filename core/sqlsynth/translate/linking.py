@@ -209,6 +209,9 @@ _TOKEN_PATTERN = re.compile(
 
 
 _SENTENCE_END = re.compile(r"[.?!:;]")
+_SYMBOL_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+_SYMBOLS = re.compile(r">=|<=|>|<")
+"""'salary > 80000': comparison signs read as the words they stand for."""
 
 
 def tokenize(question: str) -> tuple[Token, ...]:
@@ -217,6 +220,7 @@ def tokenize(question: str) -> tuple[Token, ...]:
     >>> [(t.lemma, t.kind) for t in tokenize("Top five boxes 'on hold'")]
     [('top', 'word'), ('five', 'number'), ('box', 'word'), ('on hold', 'quoted')]
     """
+    question = _SYMBOLS.sub(lambda m: f" {_SYMBOL_WORDS[m[0]]} ", question)
     tokens: list[Token] = []
     last_end = 0
     for match in _TOKEN_PATTERN.finditer(question):
