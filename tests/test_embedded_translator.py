@@ -16,9 +16,11 @@ import sqlglot
 
 from sqlsynth.catalog import Catalog, Column, ForeignKey, Table
 from sqlsynth.errors import TranslationError
+from sqlsynth.plan import ColumnRef, Predicate, QueryPlan, SelectItem
 from sqlsynth.spec import NLSpec
 from sqlsynth.translate import Draft, get_translator
-from sqlsynth.translate.embedded import EmbeddedTranslator
+from sqlsynth.translate.cues import Cue, Unit
+from sqlsynth.translate.embedded import EmbeddedTranslator, check_cues_used
 from sqlsynth.translate.linking import link_question, singular
 
 SAMPLE_LIMIT = 20
@@ -1731,3 +1733,75 @@ def test_a_capitalised_stop_word_inside_a_question_is_a_word_that_matters(
 def test_a_pattern_that_is_never_quoted_is_refused(cafe: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(TranslationError, match="contain"):
         translate("What are the names of cafes that contain the word sun?", duckdb_catalog(cafe))
+
+
+def test_a_plan_that_lost_an_average_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE hall (hall_id INTEGER PRIMARY KEY, gender VARCHAR);"
+        "CREATE TABLE pupil (pupil_id INTEGER PRIMARY KEY, age INTEGER,"
+        " hall_id INTEGER REFERENCES hall(hall_id));"
+        "INSERT INTO hall VALUES (1, 'F'), (2, 'M'); INSERT INTO pupil VALUES (1, 20, 1)"
+    )
+    with pytest.raises(TranslationError, match="could not place 'average'"):
+        translate(
+            "What is the average and oldest age for each gender of pupil?", duckdb_catalog(con)
+        )
+
+
+def _cue(kind: str, text: str, arg: str = "") -> Unit:
+    return Unit(start=0, end=1, cue=Cue(start=0, end=1, kind=kind, arg=arg, text=text))  # type: ignore[arg-type]
+
+
+_COUNT = SelectItem(aggregate="count")
+_PRICE = ColumnRef(table="item", column="price")
+
+
+@pytest.mark.parametrize(
+    ("cue", "plan", "lost"),
+    [
+        (_cue("group", "for each"), QueryPlan(select=(_COUNT,), from_table="item"), True),
+        (
+            _cue("group", "for each"),
+            QueryPlan(
+                select=(SelectItem(column=_PRICE), _COUNT), from_table="item", group_by=(_PRICE,)
+            ),
+            False,
+        ),
+        (
+            _cue("limit", "top", "desc"),
+            QueryPlan(select=(SelectItem(column=_PRICE),), from_table="item"),
+            True,
+        ),
+        (
+            _cue("count", "how many"),
+            QueryPlan(select=(SelectItem(column=_PRICE),), from_table="item"),
+            True,
+        ),
+        (
+            _cue("count", "number"),
+            QueryPlan(select=(SelectItem(column=_PRICE),), from_table="item"),
+            False,
+        ),
+        (
+            _cue("negation", "not"),
+            QueryPlan(select=(SelectItem(column=_PRICE),), from_table="item"),
+            True,
+        ),
+        (
+            _cue("negation", "not"),
+            QueryPlan(
+                select=(SelectItem(column=_PRICE),),
+                from_table="item",
+                filters=(Predicate(column=_PRICE, op="<=", value=5),),
+            ),
+            False,
+        ),
+    ],
+)
+def test_a_cue_with_no_trace_in_the_plan_is_refused(cue: Unit, plan: QueryPlan, lost: bool) -> None:
+    if lost:
+        with pytest.raises(TranslationError, match="could not place"):
+            check_cues_used([cue], plan)
+    else:
+        check_cues_used([cue], plan)

@@ -31,7 +31,7 @@ import pydantic
 
 from sqlsynth.catalog import Catalog
 from sqlsynth.errors import TranslationError
-from sqlsynth.plan import compile_plan
+from sqlsynth.plan import QueryPlan, compile_plan
 from sqlsynth.spec import NLSpec
 from sqlsynth.translate import Draft
 from sqlsynth.translate.cues import Cue, CueKind, Unit, build_units, find_cues
@@ -99,6 +99,57 @@ def explain_units(units: Sequence[Unit], chosen: dict[tuple[int, int], Match]) -
 # --- the translator -----------------------------------------------------------------------
 
 
+def check_cues_used(units: Sequence[Unit], plan: QueryPlan) -> None:
+    """Refuse a plan that lost a cue ('average' with no AVG, 'how many' with no count,
+    'for each' beside a measure over all rows, 'not' with no negation): it answers
+    another question than the one asked."""
+    for cue in (unit.cue for unit in units if unit.cue is not None):
+        if _lost(cue, plan):
+            raise TranslationError(
+                f"could not place {cue.text!r} in the query",
+                hint="rephrase, naming what it applies to; `sqlsynth explain` shows the reading",
+            )
+
+
+def _lost(cue: Cue, plan: QueryPlan) -> bool:
+    """Whether ``plan`` shows no trace of ``cue``."""
+    dumped = plan.model_dump()
+    functions = _collect(dumped, "aggregate")
+    ordered = bool(_collect(dumped, "order_by"))
+    match cue.kind:
+        case "aggregate" if cue.arg == "avg":
+            return "avg" not in functions
+        case "aggregate" if cue.arg == "sum":
+            return not {"sum", "count"} & functions
+        case "count" if not cue.text.lower().startswith("number"):  # 'phone number'
+            return not {"sum", "count"} & functions
+        case "superlative":
+            return not ordered and not {"max", "min"} & functions
+        case "order":
+            return not ordered
+        case "limit":
+            return plan.limit is None and not ordered
+        case "group":
+            return plan.is_aggregate and not plan.group_by and plan.set_operation is None
+        case "negation":  # 'not returned' may read as returned = FALSE, 'not over 5' as <= 5
+            negated = _NEGATIONS & _collect(dumped, "op") or "False" in _collect(dumped, "value")
+            return plan.set_operation is None and not negated
+    return False
+
+
+_NEGATIONS = frozenset({"!=", "not in", "not like", "is null", "<", "<=", ">", ">="})
+
+
+def _collect(node: object, key: str) -> set[str]:
+    """Every value of ``key`` in a dumped plan, subqueries included."""
+    if isinstance(node, dict):
+        found = {str(node[key])} if node.get(key) not in (None, "", (), []) else set()
+        return found.union(*(_collect(v, key) for v in node.values()))
+    if isinstance(node, list | tuple):
+        return set().union(*(_collect(v, key) for v in node))
+    return set()
+
+
 class EmbeddedTranslator:
     """Offline, deterministic English-to-SQL rules; refuses instead of guessing."""
 
@@ -129,6 +180,7 @@ class EmbeddedTranslator:
                 f"could not build a consistent query: {exc.errors()[0]['msg']}",
                 hint="rephrase the question; `sqlsynth explain` shows how it was read",
             ) from exc
+        check_cues_used(units, plan)
         explanation = (
             *explain_units(units, planner.resolver.chosen),
             *reading.notes,
