@@ -1635,14 +1635,21 @@ def test_a_pattern_after_contains_the_substring_matches_it() -> None:
     assert_same_rows(con, draft, "SELECT title FROM lens WHERE title LIKE '%Zoom%'")
 
 
-def test_a_column_compared_by_an_open_bound_is_not_shown() -> None:
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What are the names of pilots aged 25 or older?", "age >= 25"),
+        ("What are the names of pilots aged 25 or younger?", "age <= 25"),
+    ],
+)
+def test_a_column_compared_by_an_open_bound_is_not_shown(question: str, expected: str) -> None:
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE pilot (pilot_id INTEGER PRIMARY KEY, name VARCHAR, age INTEGER);"
-        "INSERT INTO pilot VALUES (1, 'Ana', 40), (2, 'Bo', 20)"
+        "INSERT INTO pilot VALUES (1, 'Ana', 40), (2, 'Bo', 20), (3, 'Cy', 25)"
     )
-    draft = translate("What are the names of pilots aged 25 or older?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT name FROM pilot WHERE age >= 25")
+    draft = translate(question, duckdb_catalog(con))
+    assert_same_rows(con, draft, f"SELECT name FROM pilot WHERE {expected}")
 
 
 def test_a_text_column_of_words_ranked_against_a_number_is_refused() -> None:

@@ -1018,6 +1018,8 @@ class Reader:
         if op == "=" and not counts_rows and self.names_a_row(token):
             return
         column = self.consume_last_column() or self.take_following_column()
+        if self.compare_adjective and column is not None:
+            column = None  # 'aged 30 or younger': the adjective says which way age compares
         column = column or self.coordinated_column()
         if column is None and self.compares_a_count(op, number):
             return
