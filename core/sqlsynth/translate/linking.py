@@ -407,11 +407,18 @@ def schema_index(catalog: Catalog) -> _SchemaIndex:
     return _index_cache[key]
 
 
+_TABLE_PREFIXES = frozenset({"ref", "lu", "lkp", "lookup", "dim", "tbl", "fct", "fact"})
+"""Modelling prefixes that are not words of the entity (``ref_colors``, ``dim_customer``)."""
+
+
 def _build_index(catalog: Catalog) -> _SchemaIndex:
     index = _SchemaIndex()
     for table in catalog.tables:
         element = SchemaElement(kind="table", table=table.name)
-        index.add_name(identifier_words(table.name), element)
+        words = identifier_words(table.name)
+        index.add_name(words, element)
+        if len(words) > 1 and words[0] in _TABLE_PREFIXES:  # 'document types': Ref_Document_Types
+            index.add_name(words[1:], element)
         index.add_description(table.description, element)
         entity = _key_entity(table)
         if entity:  # 'counties' for ``county_public_safety`` keyed by ``county_id``
