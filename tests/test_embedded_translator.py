@@ -1818,10 +1818,10 @@ def test_a_lookup_table_prefix_is_not_a_word_of_its_entity() -> None:
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE ref_colors (color_code VARCHAR PRIMARY KEY, color_description VARCHAR);"
-        "CREATE TABLE paint (paint_id INTEGER PRIMARY KEY,"
+        "CREATE TABLE paint (paint_id INTEGER PRIMARY KEY, paint_description VARCHAR,"
         " color_code VARCHAR REFERENCES ref_colors(color_code));"
         "INSERT INTO ref_colors VALUES ('r', 'red'), ('b', 'blue');"
-        "INSERT INTO paint VALUES (1, 'r')"
+        "INSERT INTO paint VALUES (1, 'matt', 'r')"
     )
     draft = translate("List the description of all the colors.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT color_description FROM ref_colors")
