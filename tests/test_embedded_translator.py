@@ -1825,3 +1825,13 @@ def test_a_lookup_table_prefix_is_not_a_word_of_its_entity() -> None:
     )
     draft = translate("List the description of all the colors.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT color_description FROM ref_colors")
+
+
+def test_the_names_of_rows_are_the_name_column_named_after_their_table() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE track (track_name VARCHAR PRIMARY KEY, singer_name VARCHAR, plays INTEGER);"
+        "INSERT INTO track VALUES ('Blue', 'Ana', 10), ('Red', 'Bo', 3)"
+    )
+    draft = translate("Find the names of tracks with more than 5 plays.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT track_name FROM track WHERE plays > 5")

@@ -20,6 +20,7 @@ from sqlsynth.translate.linking import (
     Link,
     Match,
     SchemaElement,
+    singular,
 )
 
 
@@ -185,7 +186,8 @@ class Resolver:
                 for m in link.matches
                 if m.element.kind == "column" and m.element.table.lower() == self.subject.lower()
             ]
-            candidates = own or candidates  # 'the names of departments': dept_name
+            named = [m for m in own if _names_its_table(m.element)]
+            candidates = named or own or candidates  # 'the names of songs': song_name
         if link.text.lower() in ("id", "ids") and best.element.kind == "column":
             keys = [m for m in link.matches if self.is_key(m.element)]
             candidates = keys or candidates  # 'the ids of orders': their primary key
@@ -236,6 +238,13 @@ class Resolver:
 
 
 _LABEL_WORDS = frozenset({"name", "names", "title", "titles"})
+
+
+def _names_its_table(element: SchemaElement) -> bool:
+    """``song_name`` in ``song`` (not ``artist_name``), ``dept_name`` in ``department``."""
+    own = [singular(w) for w in identifier_words(element.table)]
+    words = [singular(w) for w in identifier_words(element.column or "")[:-1]]
+    return bool(words) and all(any(o.startswith(w) for o in own) for w in words)
 
 
 def _columns_hint(table: Table) -> str:
