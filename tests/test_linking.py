@@ -104,3 +104,8 @@ def test_words_written_apart_link_to_a_name_written_as_one_word() -> None:
 def test_comparison_signs_read_as_the_words_they_stand_for() -> None:
     norms = [t.norm for t in tokenize("salary > 80000 and age <= 30")]
     assert norms == ["salary", "more", "than", "80000", "and", "age", "at", "most", "30"]
+
+
+def test_a_minus_sign_before_a_number_makes_it_negative_but_a_range_dash_does_not() -> None:
+    numbers = [t.number for t in tokenize("elevation between -50 and 50 in 1990-2000")]
+    assert [n for n in numbers if n is not None] == [-50, 50, 1990, 2000]

@@ -202,7 +202,7 @@ class Token(BaseModel):
 _TOKEN_PATTERN = re.compile(
     r"""(?P<quoted>(?<!\w)'(?P<single>[^']+)'(?!\w)|"(?P<double>[^"]+)"|[\u2018\u201c](?P<curly>[^\u2019\u201d]+)[\u2019\u201d])
     |(?P<moment>\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?)?|\d\d?:\d\d:\d\d)(?![\w-])
-    |(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+    |(?P<number>(?:(?<![\w-])-)?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))
     |(?P<word>[^\W\d_][^\W_]*)(?:'s?)?""",
     re.VERBOSE,
 )
