@@ -1835,3 +1835,13 @@ def test_the_names_of_rows_are_the_name_column_named_after_their_table() -> None
     )
     draft = translate("Find the names of tracks with more than 5 plays.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT track_name FROM track WHERE plays > 5")
+
+
+def test_a_query_that_would_only_echo_the_questions_value_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE club (club_id INTEGER PRIMARY KEY, club_name VARCHAR, building VARCHAR);"
+        "INSERT INTO club VALUES (1, 'Chess', 'North Hall'), (2, 'Tennis', 'Gym')"
+    )
+    with pytest.raises(TranslationError, match="question's own value"):
+        translate('Where is the club named "Chess" situated?', duckdb_catalog(con))

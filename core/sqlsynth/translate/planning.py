@@ -160,6 +160,7 @@ class Planner:
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
         plan = exclusion_without_joins(plan)
+        refuse_known_answer(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
@@ -1158,6 +1159,24 @@ def _tables_used(plan: QueryPlan) -> set[str]:
     for f in plan.filters:
         refs += [p.column for p in (f.any_of if isinstance(f, AnyOf) else (f,))]
     return {ref.table.lower() for ref in refs}
+
+
+def refuse_known_answer(plan: QueryPlan) -> None:
+    """'Where is the club "Hopkins" located?' read as the club's name where the name is
+    Hopkins: every shown column is pinned to a value the question gave, so the query
+    would only echo it; the question asked for something else."""
+    pinned = {
+        f.column
+        for f in plan.filters
+        if isinstance(f, Predicate) and f.op == "=" and f.subplan is None
+    }
+    shown = [item.column for item in plan.select if item.aggregate is None]
+    if plan.set_operation is None and shown and len(shown) == len(plan.select):
+        if all(column in pinned for column in shown):
+            raise TranslationError(
+                f"the question's own value is all the query would show ({shown[0]})",
+                hint="name the column to show, e.g. 'the location of the club named ...'",
+            )
 
 
 def refuse_wide_aggregate(plan: QueryPlan) -> None:
