@@ -1171,12 +1171,12 @@ def refuse_known_answer(plan: QueryPlan) -> None:
         if isinstance(f, Predicate) and f.op == "=" and f.subplan is None
     }
     shown = [item.column for item in plan.select if item.aggregate is None]
-    if plan.set_operation is None and shown and len(shown) == len(plan.select):
-        if all(column in pinned for column in shown):
-            raise TranslationError(
-                f"the question's own value is all the query would show ({shown[0]})",
-                hint="name the column to show, e.g. 'the location of the club named ...'",
-            )
+    whole = plan.set_operation is None and bool(shown) and len(shown) == len(plan.select)
+    if whole and all(column in pinned for column in shown):
+        raise TranslationError(
+            f"the question's own value is all the query would show ({shown[0]})",
+            hint="name the column to show, e.g. 'the location of the club named ...'",
+        )
 
 
 def refuse_wide_aggregate(plan: QueryPlan) -> None:
