@@ -1845,3 +1845,18 @@ def test_a_query_that_would_only_echo_the_questions_value_is_refused() -> None:
     )
     with pytest.raises(TranslationError, match="question's own value"):
         translate('Where is the club named "Chess" situated?', duckdb_catalog(con))
+
+
+def test_the_names_of_a_column_that_holds_names_show_that_column() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE critic (critic_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE film (film_id INTEGER PRIMARY KEY, title VARCHAR, director VARCHAR,"
+        " critic_id INTEGER REFERENCES critic(critic_id));"
+        "INSERT INTO critic VALUES (1, 'Kim'); INSERT INTO film VALUES (1, 'Up', 'Lee', 1),"
+        " (2, 'Down', 'Lee', 1), (3, 'Out', 'Ray', 1)"
+    )
+    draft = translate(
+        "What are the names of the directors who made exactly one film?", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT director FROM film GROUP BY director HAVING count(*) = 1")

@@ -35,7 +35,11 @@ from sqlsynth.plan import QueryPlan, compile_plan
 from sqlsynth.spec import NLSpec
 from sqlsynth.translate import Draft
 from sqlsynth.translate.cues import Cue, CueKind, Unit, build_units, find_cues
-from sqlsynth.translate.labels import read_contained_words, read_quoted_labels
+from sqlsynth.translate.labels import (
+    names_of_a_name_column,
+    read_contained_words,
+    read_quoted_labels,
+)
 from sqlsynth.translate.linking import Match, link_question
 from sqlsynth.translate.people import read_person_names
 from sqlsynth.translate.planning import Planner
@@ -168,6 +172,7 @@ class EmbeddedTranslator:
         reading = Reader(units, linking.tokens, graph.kind_of, spec.prompt).read()
         for rule in READING_RULES:
             reading = rule(reading)
+        reading = names_of_a_name_column(reading, graph)
         reading = read_person_names(reading, graph)
         reading = read_quoted_labels(reading, graph)
         reading = read_contained_words(reading, graph, linking.links)

@@ -230,3 +230,29 @@ def read_contained_words(reading: Reading, graph: SchemaGraph, links: Sequence[L
         placed.update(t.text for t in tokens[verb + (0 if edge else 1) : token.index])
     reading.unplaced = [w for w in reading.unplaced if w not in placed]
     return reading
+
+
+_NAME_OF_WORDS = frozenset({"of", "the", "a", "an", "all", "each", "every", "different"})
+
+
+def names_of_a_name_column(reading: Reading, graph: SchemaGraph) -> Reading:
+    """'the names of the directors' for a text column ``director``: the column already
+    holds the names; 'names' is not another table's name column. A column referring to
+    another table ('the name of the project' for ``AssignedTo.Project``) holds keys."""
+    for label in list(reading.projections):
+        if label.text.lower() not in ("name", "names") or label.best.element.kind != "column":
+            continue
+        after = next((p for p in reading.projections if p.start > label.end), None)
+        between = [t.norm for t in reading.tokens[label.end : after.start]] if after else []
+        if after is None or "of" not in between or not set(between) <= _NAME_OF_WORDS:
+            continue
+        element = after.best.element
+        if element.kind != "column" or after.best.how not in ("exact", "lemma"):
+            continue
+        table = graph.table(element.table)
+        references = {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        words = set(identifier_words(element.column or ""))
+        if not {"name", "title"} & words and (element.column or "").lower() not in references:
+            reading.projections = [p for p in reading.projections if p is not label]
+            reading.notes.append(f"{after.text!r} holds the names themselves")
+    return reading
