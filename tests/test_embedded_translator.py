@@ -1860,3 +1860,13 @@ def test_the_names_of_a_column_that_holds_names_show_that_column() -> None:
         "What are the names of the directors who made exactly one film?", duckdb_catalog(con)
     )
     assert_same_rows(con, draft, "SELECT director FROM film GROUP BY director HAVING count(*) = 1")
+
+
+def test_contradicting_filters_under_an_aggregate_are_refused_not_intersected() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE trip (trip_id INTEGER PRIMARY KEY, destination VARCHAR, price INTEGER);"
+        "INSERT INTO trip VALUES (1, 'Oslo', 10), (2, 'Rome', 20)"
+    )
+    with pytest.raises(TranslationError, match="cannot both hold"):
+        translate("What is the average price for trips from Oslo to Rome?", duckdb_catalog(con))

@@ -1255,7 +1255,7 @@ def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
         return plan
     shown = {s.column for s in plan.select if s.column is not None}
     simple = not (plan.group_by or plan.having or plan.order_by or plan.set_operation)
-    if not simple or plan.limit is not None or pair[0].column in shown:
+    if not simple or plan.is_aggregate or plan.limit is not None or pair[0].column in shown:
         raise TranslationError(
             f"the filters on {pair[0].column} cannot both hold on one row",
             hint="ask for rows related to each condition separately",
