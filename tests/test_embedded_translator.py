@@ -1870,3 +1870,39 @@ def test_contradicting_filters_under_an_aggregate_are_refused_not_intersected() 
     )
     with pytest.raises(TranslationError, match="cannot both hold"):
         translate("What is the average price for trips from Oslo to Rome?", duckdb_catalog(con))
+
+
+@pytest.fixture
+def wallet() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE client (client_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " town VARCHAR);"
+        "CREATE TABLE card (card_id INTEGER PRIMARY KEY,"
+        " client_id INTEGER REFERENCES client(client_id), card_type VARCHAR);"
+        "INSERT INTO client VALUES (1, 'Ana', 'Oslo'), (2, 'Bo', 'Rome'), (3, 'Cy', 'Oslo');"
+        "INSERT INTO card VALUES (1, 1, 'Credit'), (2, 1, 'Debit'), (3, 2, 'Debit')"
+    )
+    return con
+
+
+def test_not_a_value_of_related_rows_excludes_the_rows_that_have_it(
+    wallet: duckdb.DuckDBPyConnection,
+) -> None:
+    draft = translate(
+        "What are the first names of clients who do not hold a Credit card type?",
+        duckdb_catalog(wallet),
+    )
+    expected = (
+        "SELECT first_name FROM client WHERE client_id NOT IN"
+        " (SELECT client_id FROM card WHERE card_type = 'Credit')"
+    )
+    assert_same_rows(wallet, draft, expected)
+
+
+def test_not_a_value_of_the_rows_own_referenced_row_stays_a_comparison(
+    wallet: duckdb.DuckDBPyConnection,
+) -> None:
+    draft = translate("What are the card ids of clients not in Oslo?", duckdb_catalog(wallet))
+    expected = "SELECT card_id FROM card JOIN client USING (client_id) WHERE town <> 'Oslo'"
+    assert_same_rows(wallet, draft, expected)

@@ -159,10 +159,48 @@ class Planner:
         self.refuse_loosely_joined(plan)
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
+        plan = self.exclude_related_values(plan)
         plan = exclusion_without_joins(plan)
         refuse_known_answer(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
+
+    def exclude_related_values(self, plan: QueryPlan) -> QueryPlan:
+        """'customers who do not hold a credit card': ``card_type != 'Credit'`` over the
+        joined cards would keep a customer for any other card they hold; the customers
+        meant are those with no such card, ``NOT IN`` the holders of one."""
+        filters: list[Filter] = []
+        for f in plan.filters:
+            chain = _chain_to(plan, f.column.table) if isinstance(f, Predicate) else []
+            if not isinstance(f, Predicate) or f.op != "!=" or not chain:
+                filters.append(f)
+                continue
+            if all(self.is_key_join(join) for join in chain):
+                filters.append(f)  # one related row per subject row: != is right
+                continue
+            if any(len(join.on) > 1 for join in chain):
+                raise TranslationError(
+                    f"could not tell which {plan.from_table} rows 'not {f.value}' excludes",
+                    hint="ask for the rows that have it, or about the related table",
+                )
+            theirs, mine = chain[0].on[0].left, chain[0].on[0].right
+            holders = QueryPlan(
+                select=(SelectItem(column=theirs),),
+                from_table=chain[0].table,
+                joins=tuple(chain[1:]),
+                filters=(
+                    Predicate(column=theirs, op="is not null"),
+                    f.model_copy(update={"op": "="}),
+                ),
+            )
+            filters.append(Predicate(column=mine, op="not in", subplan=holders))
+            self.parts.notes.append(f"not {f.value!r}: no related {f.column.table} row has it")
+        return plan.model_copy(update={"filters": tuple(filters)})
+
+    def is_key_join(self, join: Join) -> bool:
+        """A join on the joined table's whole key: at most one row per row joined to."""
+        key = [c.lower() for c in self.graph.table(join.table).primary_key]
+        return sorted(k.left.column.lower() for k in join.on) == sorted(key)
 
     def build(self) -> None:
         for link in self.reading.tables:
@@ -1142,13 +1180,34 @@ def exclusion_without_joins(plan: QueryPlan) -> QueryPlan:
     used = _tables_used(plan)
     while joins and joins[-1].table.lower() not in used:
         joins.pop()
-    if joins:
-        raise TranslationError(
-            f"could not tell which rows of {', '.join(j.table for j in joins)} the negation "
-            "excludes and which it keeps",
-            hint="ask about the rows without the related table, or without the negation",
-        )
-    return plan.model_copy(update={"joins": ()})
+    inside = {
+        t.lower()
+        for f in plan.filters
+        if isinstance(f, Predicate) and f.op == "not in" and f.subplan is not None
+        for t in f.subplan.tables
+    }
+    shown = _tables_used(plan.model_copy(update={"filters": ()}))
+    if all(j.table.lower() in inside - shown for j in joins):
+        # 'tracks in the Movies playlist but not in the Music playlist': the kept rows
+        # and the excluded ones are found through the same tables
+        return plan.model_copy(update={"joins": tuple(joins)})
+    raise TranslationError(
+        f"could not tell which rows of {', '.join(j.table for j in joins)} the negation "
+        "excludes and which it keeps",
+        hint="ask about the rows without the related table, or without the negation",
+    )
+
+
+def _chain_to(plan: QueryPlan, table: str) -> list[Join]:
+    """The joins from the plan's first table to ``table``, in order ([] if not joined)."""
+    by_table = {j.table.lower(): j for j in plan.joins}
+    chain: list[Join] = []
+    current = table.lower()
+    while current in by_table and len(chain) <= len(plan.joins):
+        join = by_table[current]
+        chain.insert(0, join)
+        current = join.on[0].right.table.lower()
+    return chain if current == plan.from_table.lower() else []
 
 
 def _tables_used(plan: QueryPlan) -> set[str]:
