@@ -16,7 +16,7 @@ import sqlglot
 
 from sqlsynth.catalog import Catalog, Column, ForeignKey, Table
 from sqlsynth.errors import TranslationError
-from sqlsynth.plan import ColumnRef, Predicate, QueryPlan, SelectItem
+from sqlsynth.plan import ColumnRef, OrderItem, Predicate, QueryPlan, SelectItem
 from sqlsynth.spec import NLSpec
 from sqlsynth.translate import Draft, get_translator
 from sqlsynth.translate.cues import Cue, Unit
@@ -1778,6 +1778,15 @@ _PRICE = ColumnRef(table="item", column="price")
         (
             _cue("limit", "top", "desc"),
             QueryPlan(select=(SelectItem(column=_PRICE),), from_table="item"),
+            True,
+        ),
+        (
+            _cue("limit", "first"),
+            QueryPlan(
+                select=(SelectItem(column=_PRICE),),
+                from_table="item",
+                order_by=(OrderItem(item=SelectItem(column=_PRICE)),),
+            ),
             True,
         ),
         (

@@ -132,7 +132,7 @@ def _lost(cue: Cue, plan: QueryPlan) -> bool:
         case "order":
             return not ordered
         case "limit":
-            return plan.limit is None and not ordered
+            return plan.limit is None
         case "group":
             return plan.is_aggregate and not plan.group_by and plan.set_operation is None
         case "negation":  # 'not returned' may read as returned = FALSE, 'not over 5' as <= 5
