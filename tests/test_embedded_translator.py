@@ -1915,3 +1915,29 @@ def test_not_a_value_of_the_rows_own_referenced_row_stays_a_comparison(
     draft = translate("What are the card ids of clients not in Oslo?", duckdb_catalog(wallet))
     expected = "SELECT card_id FROM card JOIN client USING (client_id) WHERE town <> 'Oslo'"
     assert_same_rows(wallet, draft, expected)
+
+
+def test_a_table_name_listed_among_its_columns_is_its_column_of_that_name() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE firm (firm_id INTEGER PRIMARY KEY, rank INTEGER, firm VARCHAR,"
+        " market_value INTEGER, industry VARCHAR);"
+        "INSERT INTO firm VALUES (1, 2, 'Acme', 10, 'Banking'), (2, 1, 'Bolt', 20, 'Oil')"
+    )
+    draft = translate(
+        "What is the rank, firm, and market value of every firm in the Banking industry?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(
+        con, draft, "SELECT rank, firm, market_value FROM firm WHERE industry = 'Banking'"
+    )
+
+
+def test_the_different_rows_of_a_table_named_by_its_label_are_distinct() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE allergy_type (allergy VARCHAR PRIMARY KEY, allergy_type VARCHAR);"
+        "INSERT INTO allergy_type VALUES ('Nuts', 'food'), ('Milk', 'food'), ('Cat', 'animal')"
+    )
+    draft = translate("What are the different allergy types?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT DISTINCT allergy_type FROM allergy_type")

@@ -241,6 +241,8 @@ class Reader:
         self.superlative_at_end()
         reading = self.reading
         measured = reading.count or reading.aggregates or reading.groups
+        if self.distinct_next and not reading.projections and not measured:
+            reading.distinct = True  # 'the different allergy types': a table's named values
         if reading.projections and not measured and any(t.norm == "ever" for t in self.tokens):
             reading.distinct = True  # 'stations that have ever had ...': each one once
         frequency_last = self.reading.by_frequency and self.pending == "superlative"
@@ -1466,7 +1468,34 @@ def measured_columns_are_not_outputs(reading: Reading) -> Reading:
     return reading
 
 
+def listed_tables_as_columns(reading: Reading) -> Reading:
+    """'the rank, company, and market value of every company': a table's name listed
+    among its own columns is its column of that name, shown in that place."""
+    for link in list(reading.tables):
+        if link is reading.counted or not _listed_with(link, reading.projections, reading.tokens):
+            continue
+        column = next(
+            (
+                m
+                for m in link.matches
+                if m.element.kind == "column"
+                and m.element.table == link.best.element.table
+                and m.how in ("exact", "lemma")
+            ),
+            None,
+        )
+        tables = {p.best.element.table for p in reading.projections}
+        if column is None or link.best.element.table not in tables:
+            continue
+        reading.tables = [t for t in reading.tables if t is not link]
+        place = sum(p.start < link.start for p in reading.projections)
+        reading.projections.insert(place, link.model_copy(update={"matches": (column,)}))
+        reading.notes.append(f"{link.text!r} is listed among its table's columns: a column")
+    return reading
+
+
 READING_RULES = (
+    listed_tables_as_columns,
     measured_columns_are_not_outputs,
     verbs_are_not_outputs,
     drop_context_after_count,
