@@ -1941,3 +1941,16 @@ def test_the_different_rows_of_a_table_named_by_its_label_are_distinct() -> None
     )
     draft = translate("What are the different allergy types?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT DISTINCT allergy_type FROM allergy_type")
+
+
+def test_a_total_over_all_rows_ordered_by_itself_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE buyer (buyer_id INTEGER PRIMARY KEY, buyer_type VARCHAR);"
+        "INSERT INTO buyer VALUES (1, 'shop'), (2, 'shop'), (3, 'home')"
+    )
+    with pytest.raises(TranslationError, match="which groups"):
+        translate(
+            "How many buyers are there in the buyer type with the most buyers?",
+            duckdb_catalog(con),
+        )

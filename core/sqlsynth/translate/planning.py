@@ -162,6 +162,7 @@ class Planner:
         plan = self.exclude_related_values(plan)
         plan = exclusion_without_joins(plan)
         refuse_known_answer(plan)
+        refuse_ordered_total(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
@@ -1218,6 +1219,16 @@ def _tables_used(plan: QueryPlan) -> set[str]:
     for f in plan.filters:
         refs += [p.column for p in (f.any_of if isinstance(f, AnyOf) else (f,))]
     return {ref.table.lower() for ref in refs}
+
+
+def refuse_ordered_total(plan: QueryPlan) -> None:
+    """'customers in the type with the most customers' read as one count ordered by
+    itself: an aggregate over all rows is one row, so an order means lost groups."""
+    if plan.is_aggregate and not plan.group_by and plan.order_by and plan.set_operation is None:
+        raise TranslationError(
+            "could not tell which groups the question ranks",
+            hint="name the groups, e.g. 'the customer type with the most customers'",
+        )
 
 
 def refuse_known_answer(plan: QueryPlan) -> None:
