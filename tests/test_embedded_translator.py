@@ -1946,7 +1946,7 @@ def test_the_different_rows_of_a_table_named_by_its_label_are_distinct() -> None
 def test_a_total_over_all_rows_ordered_by_itself_is_refused() -> None:
     con = duckdb.connect()
     con.execute(
-        "CREATE TABLE buyer (buyer_id INTEGER PRIMARY KEY, buyer_type VARCHAR);"
+        "CREATE TABLE buyer (buyer_id INTEGER PRIMARY KEY, buyer_type_code VARCHAR);"
         "INSERT INTO buyer VALUES (1, 'shop'), (2, 'shop'), (3, 'home')"
     )
     with pytest.raises(TranslationError, match="which groups"):
