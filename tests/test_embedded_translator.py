@@ -1954,3 +1954,18 @@ def test_a_total_over_all_rows_ordered_by_itself_is_refused() -> None:
             "How many buyers are there in the buyer type with the most buyers?",
             duckdb_catalog(con),
         )
+
+
+def test_a_key_ranked_against_a_number_by_a_loosely_matched_word_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE account (account_id INTEGER PRIMARY KEY, account_name VARCHAR);"
+        "CREATE TABLE bank_transactions (transaction_id INTEGER,"
+        " account_id INTEGER REFERENCES account(account_id));"
+        "INSERT INTO account VALUES (1, 'a'), (2, 'b'); INSERT INTO bank_transactions VALUES (7, 1)"
+    )
+    catalog = duckdb_catalog(con)
+    with pytest.raises(TranslationError, match="keys identify rows"):
+        translate("What are the names of accounts with 4 or more transactions?", catalog)
+    draft = translate("What are the names of accounts with ids above 1?", catalog)
+    assert_same_rows(con, draft, "SELECT account_name FROM account WHERE account_id > 1")

@@ -293,11 +293,27 @@ class Planner:
         a misread (the number counts something), not a filter."""
         numbers = [v for v in (condition.value, *condition.values) if isinstance(v, int | float)]
         ordering = condition.op in ("<", ">", "<=", ">=", "between")
+        link = condition.column
+        loose = link is not None and link.best.how in _LOOSE
+        named = link is not None and bool({"id", "ids"} & set(link.text.lower().split()))
+        if ordering and numbers and loose and not named and self.is_key(column):
+            raise TranslationError(
+                f"could not compare the key {column} with a number in {condition.source!r}"
+                " (keys identify rows; they are not amounts)",
+                hint="name a numeric column, or count the rows, e.g. 'with 4 or more orders'",
+            )
         if ordering and numbers and self.holds_words(column):
             raise TranslationError(
                 f"could not compare the text column {column} with a number in {condition.source!r}",
                 hint="name a numeric column, e.g. 'price above 100'",
             )
+
+    def is_key(self, column: ColumnRef) -> bool:
+        """A primary or foreign key column, or one named as an id."""
+        table = self.graph.table(column.table)
+        keys = {c.lower() for c in table.primary_key}
+        keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        return column.column.lower() in keys or identifier_words(column.column)[-1:] == ("id",)
 
     def holds_words(self, column: ColumnRef) -> bool:
         """A text column whose sampled values are words, not numbers stored as text."""
