@@ -1767,14 +1767,6 @@ _PRICE = ColumnRef(table="item", column="price")
 @pytest.mark.parametrize(
     ("cue", "plan", "lost"),
     [
-        (_cue("group", "for each"), QueryPlan(select=(_COUNT,), from_table="item"), True),
-        (
-            _cue("group", "for each"),
-            QueryPlan(
-                select=(SelectItem(column=_PRICE), _COUNT), from_table="item", group_by=(_PRICE,)
-            ),
-            False,
-        ),
         (
             _cue("limit", "top", "desc"),
             QueryPlan(select=(SelectItem(column=_PRICE),), from_table="item"),

@@ -105,7 +105,7 @@ def explain_units(units: Sequence[Unit], chosen: dict[tuple[int, int], Match]) -
 
 def check_cues_used(units: Sequence[Unit], plan: QueryPlan) -> None:
     """Refuse a plan that lost a cue ('average' with no AVG, 'how many' with no count,
-    'for each' beside a measure over all rows, 'not' with no negation): it answers
+    'top' with no limit, 'not' with no negation): it answers
     another question than the one asked."""
     for cue in (unit.cue for unit in units if unit.cue is not None):
         if _lost(cue, plan):
@@ -133,8 +133,6 @@ def _lost(cue: Cue, plan: QueryPlan) -> bool:
             return not ordered
         case "limit":
             return plan.limit is None
-        case "group":
-            return plan.is_aggregate and not plan.group_by and plan.set_operation is None
         case "negation":  # 'not returned' may read as returned = FALSE, 'not over 5' as <= 5
             negated = _NEGATIONS & _collect(dumped, "op") or "False" in _collect(dumped, "value")
             return plan.set_operation is None and not negated
