@@ -1656,3 +1656,20 @@ def test_a_text_column_of_words_ranked_against_a_number_is_refused() -> None:
     # numbers stored as text still compare
     draft = translate("Which books have more than 100 pages?", catalog)
     assert draft.sql.count("pages") == 1
+
+
+def test_a_second_word_for_a_filtered_or_ordered_column_is_not_shown() -> None:
+    """'price above 700 dollars', 'ordered by budget in millions': both words name one
+    column, which filters or orders the rows and is not an output."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE item (item_id INTEGER PRIMARY KEY, title VARCHAR,"
+        " price_in_dollars INTEGER, budget_million INTEGER);"
+        "INSERT INTO item VALUES (1, 'A', 800, 3), (2, 'B', 500, 1)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Which items have price above 700 dollars? Show their titles.", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM item WHERE price_in_dollars > 700")
+    draft = translate("What are the titles of all items, ordered by budget in millions?", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM item")
+    assert "budget_million" not in draft.sql.split("FROM")[0]

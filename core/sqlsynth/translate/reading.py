@@ -1458,8 +1458,35 @@ def measured_columns_are_not_outputs(reading: Reading) -> Reading:
     return reading
 
 
+def split_words_are_not_outputs(reading: Reading) -> Reading:
+    """'price above 700 dollars' (price_in_dollars), 'ordered by budget in millions'
+    (budget_million): a word right beside the one that filters or orders by a column,
+    naming that same column, is the rest of its name, not a column to show; a column
+    named in full ('names and seatings, ordered by seating') still is."""
+    used = [c.column for c in reading.conditions if c.column is not None]
+    used += [o for o in reading.order if isinstance(o, Link)]
+    if isinstance(reading.superlative_target, Link):
+        used.append(reading.superlative_target)
+    split = [
+        p
+        for p in reading.projections
+        if any(
+            u is not p
+            and p.best.how not in ("exact", "lemma")
+            and _same_column(u, p)
+            and max(u.start - p.end, p.start - u.end) <= 2
+            for u in used
+        )
+    ]
+    if split:
+        reading.projections = [p for p in reading.projections if not any(p is s for s in split)]
+        reading.notes.extend(f"{p.text!r} is part of a column's name (not shown)" for p in split)
+    return reading
+
+
 READING_RULES = (
     measured_columns_are_not_outputs,
+    split_words_are_not_outputs,
     verbs_are_not_outputs,
     drop_context_after_count,
     columns_for_table_nouns,
