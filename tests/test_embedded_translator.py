@@ -1673,3 +1673,21 @@ def test_a_second_word_for_a_filtered_or_ordered_column_is_not_shown() -> None:
     draft = translate("What are the titles of all items, ordered by budget in millions?", catalog)
     assert_same_rows(con, draft, "SELECT title FROM item")
     assert "budget_million" not in draft.sql.split("FROM")[0]
+
+
+def test_a_participle_of_a_noun_column_describes_the_rows() -> None:
+    """'cities that have hosted more than one competition': 'hosted' matches the column
+    hosts by its stem, but as a verb it says what the cities did; it is not shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, official_name VARCHAR);"
+        "CREATE TABLE competition (competition_id INTEGER PRIMARY KEY, hosts VARCHAR,"
+        " host_city_id INTEGER REFERENCES city (city_id));"
+        "INSERT INTO city VALUES (1, 'Oslo'), (2, 'Rome');"
+        "INSERT INTO competition VALUES (1, 'Ann', 1), (2, 'Bo', 1), (3, 'Cy', 2)"
+    )
+    draft = translate(
+        "What are the official names of cities that have hosted more than one competition?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT official_name FROM city WHERE city_id = 1")

@@ -1411,14 +1411,24 @@ def verbs_are_not_outputs(reading: Reading) -> Reading:
         link
         for link in reading.projections
         if link.end - link.start == 1
-        and link.best.how in ("partial", "fuzzy", "description")
         and _is_verb_form(reading.tokens[link.start])
+        and (
+            link.best.how in ("partial", "fuzzy", "description")
+            or (link.best.how == "lemma" and _verb_of_noun(link, reading.tokens[link.start]))
+        )
     ]
     if verbs and len(verbs) < len(reading.projections):
         reading.projections = [p for p in reading.projections if not any(p is v for v in verbs)]
         for link in verbs:
             reading.notes.append(f"{link.text!r} is a verb describing the rows (not shown)")
     return reading
+
+
+def _verb_of_noun(link: Link, token: Token) -> bool:
+    """'hosted' for a column Hosts, 'awarded' for Award: a participle whose column is
+    named by the noun, not by the participle itself (a column 'published' would be)."""
+    column = link.best.element.column or ""
+    return _is_participle(token) and token.norm not in identifier_words(column)
 
 
 _LIST_WORDS = frozenset({"the", "a", "an", "and", "their", "its", "his", "her", "also"})
