@@ -1691,3 +1691,18 @@ def test_a_participle_of_a_noun_column_describes_the_rows() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT official_name FROM city WHERE city_id = 1")
+
+
+def test_a_word_for_the_kind_of_value_after_a_column_is_not_another_column() -> None:
+    """'sorted by launch date': 'date' says what the column launch holds; it does not
+    ask for the date column of another table."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE program (program_id INTEGER PRIMARY KEY, name VARCHAR, launch INTEGER);"
+        "CREATE TABLE share (share_id INTEGER PRIMARY KEY,"
+        " program_id INTEGER REFERENCES program (program_id), date VARCHAR);"
+        "INSERT INTO program VALUES (1, 'News', 2001), (2, 'Quiz', 1999);"
+        "INSERT INTO share VALUES (1, 1, 'May'), (2, 1, 'June')"
+    )
+    draft = translate("List the program names sorted by launch date.", duckdb_catalog(con))
+    assert rows(con, draft.sql, ordered=True) == [("Quiz",), ("News",)]

@@ -75,6 +75,8 @@ _ORDERING_VERBS = frozenset(
 )
 """'ordered descending by population': 'by' after these names the order, not a grouping."""
 _KEEPS_COLUMN_SHOWN = frozenset({"of", "and", "or"})
+_HEAD_WORDS = frozenset({"date", "year", "time", "day"})
+"""Words for the kind of value a column holds: 'launch date', 'join year'."""
 _WEAK_LINKS = frozenset({"of", "with", "has", "have", "had"})
 
 
@@ -737,7 +739,7 @@ class Reader:
     def on_column(self, link: Link) -> None:
         reading = self.reading
         pending = self.pending
-        if self.names_previous_value(link):
+        if self.names_previous_value(link) or self.heads_previous_column(link):
             return
         if pending in ("", "compare") and self.kind_of(link.best.element) == "boolean":
             self.on_flag(link)
@@ -797,6 +799,28 @@ class Reader:
         self.last_column = link
         if pending != "compare":
             self.set_pending("")
+
+    def heads_previous_column(self, link: Link) -> bool:
+        """'launch date', 'the latest join year': a word for the kind of value right after a
+        column says what that column holds; it names another column only when it names
+        one of the same table in full."""
+        previous = self.last_unit.link if self.last_unit else None
+        if previous is None or previous.best.element.kind != "column" or previous.end != link.start:
+            return False
+        word, before = self.tokens[link.start], self.tokens[previous.end - 1]
+        if link.end - link.start != 1 or word.norm not in _HEAD_WORDS:
+            return False
+        if f"{before.text} {word.text}" not in self.question:
+            return False  # 'the theme, date, and attendance': a list of columns
+        if _is_verb_form(before) and any(p is previous for p in self.reading.projections):
+            return False  # 'the stored date': the participle only names the column with it
+        if link.best.element.table == previous.best.element.table and link.best.how in (
+            "exact",
+            "lemma",
+        ):
+            return False
+        self.reading.notes.append(f"{link.text!r} says what {previous.text!r} holds (not shown)")
+        return True
 
     def superlative_is_aggregate(self) -> bool:
         """A superlative listed among aggregates, before anything names the rows."""
