@@ -1706,3 +1706,15 @@ def test_a_word_for_the_kind_of_value_after_a_column_is_not_another_column() -> 
     )
     draft = translate("List the program names sorted by launch date.", duckdb_catalog(con))
     assert rows(con, draft.sql, ordered=True) == [("Quiz",), ("News",)]
+
+
+def test_by_after_ordering_orders_the_rows() -> None:
+    """'ordering by launch': 'by' after a form of 'order' or 'sort' names the order, not
+    a grouping."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE program (program_id INTEGER PRIMARY KEY, name VARCHAR, launch INTEGER);"
+        "INSERT INTO program VALUES (1, 'News', 2001), (2, 'Quiz', 1999)"
+    )
+    draft = translate("List all the names of programs, ordering by launch.", duckdb_catalog(con))
+    assert rows(con, draft.sql, ordered=True) == [("Quiz",), ("News",)]

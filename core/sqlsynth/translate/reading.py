@@ -71,7 +71,8 @@ _MEASURE_SUPERLATIVES = frozenset(
 _FREQUENCY_WORDS = frozenset({"common", "frequent", "frequently", "often", "popular"})
 """After 'most'/'least': how many rows hold a value ('the most common type')."""
 _ORDERING_VERBS = frozenset(
-    {"order", "ordered", "sort", "sorted", "rank", "ranked", "arrange", "arranged", "listed"}
+    {"order", "ordered", "ordering", "sort", "sorted", "sorting", "rank", "ranked", "arrange"}
+    | {"arranged", "listed"}
 )
 """'ordered descending by population': 'by' after these names the order, not a grouping."""
 _KEEPS_COLUMN_SHOWN = frozenset({"of", "and", "or"})
