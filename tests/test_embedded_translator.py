@@ -1718,3 +1718,17 @@ def test_by_after_ordering_orders_the_rows() -> None:
     )
     draft = translate("List all the names of programs, ordering by launch.", duckdb_catalog(con))
     assert rows(con, draft.sql, ordered=True) == [("Quiz",), ("News",)]
+
+
+def test_a_noun_that_starts_a_key_column_name_names_the_rows() -> None:
+    """'the types of transactions' with a column transaction_id: 'transactions' names
+    the rows that key identifies; beside the type asked for it is not shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE ledger_entry (entry_id INTEGER PRIMARY KEY, transaction_id INTEGER,"
+        " transaction_type VARCHAR, amount INTEGER);"
+        "INSERT INTO ledger_entry VALUES (1, 10, 'Sale', 5), (2, 11, 'Refund', 3),"
+        " (3, 12, 'Sale', 4)"
+    )
+    draft = translate("What are the different types of transactions?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT DISTINCT transaction_type FROM ledger_entry")

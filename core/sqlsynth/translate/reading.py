@@ -1519,8 +1519,40 @@ def split_words_are_not_outputs(reading: Reading) -> Reading:
     return reading
 
 
+_KEY_WORDS = frozenset({"id", "number", "no", "key"})
+
+
+def _names_the_rows(link: Link) -> bool:
+    """'products' for product_stock_number, 'transactions' for transaction_id: a noun
+    that only starts the name of a key column names the rows that key identifies."""
+    words = identifier_words(link.best.element.column or "")
+    return (
+        link.end - link.start == 1
+        and link.best.how in ("partial", "fuzzy")
+        and len(words) > 1
+        and words[-1] in _KEY_WORDS
+        and singular(link.text.lower()) == singular(words[0])
+    )
+
+
+def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
+    """'the names of the products', 'the different types of transactions': beside the
+    columns asked for, a noun for the rows themselves is not a column to show ('at least
+    4 transactions' counts them and is left to the count)."""
+    nouns = [
+        p
+        for p in reading.projections
+        if _names_the_rows(p) and (p.start == 0 or reading.tokens[p.start - 1].kind != "number")
+    ]
+    if nouns and len(nouns) < len(reading.projections):
+        reading.projections = [p for p in reading.projections if not any(p is n for n in nouns)]
+        reading.notes.extend(f"{n.text!r} names the rows (not shown)" for n in nouns)
+    return reading
+
+
 READING_RULES = (
     measured_columns_are_not_outputs,
+    entity_nouns_are_not_outputs,
     split_words_are_not_outputs,
     verbs_are_not_outputs,
     drop_context_after_count,
