@@ -1732,3 +1732,18 @@ def test_a_noun_that_starts_a_key_column_name_names_the_rows() -> None:
     )
     draft = translate("What are the different types of transactions?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT DISTINCT transaction_type FROM ledger_entry")
+
+
+def test_a_column_excluded_from_a_value_is_not_shown() -> None:
+    """'the nominees of musicals with an award that is not the Tony Award': the award
+    only filters the rows, as 'award is Tony Award' would."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE musical (musical_id INTEGER PRIMARY KEY, nominee VARCHAR, award VARCHAR);"
+        "INSERT INTO musical VALUES (1, 'Ann', 'Tony Award'), (2, 'Bo', 'Drama Desk Award')"
+    )
+    draft = translate(
+        "Return the nominees of musicals that have an award that is not the Tony Award.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT nominee FROM musical WHERE award <> 'Tony Award'")

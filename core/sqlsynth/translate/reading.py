@@ -1414,14 +1414,15 @@ def rank_by_frequency(reading: Reading) -> Reading:
 
 def fixed_projections(reading: Reading) -> Reading:
     """A column shown and then fixed to a value a few words later ('carrier either
-    Sprint', 'managed by Emma') need not be shown; 'genre of poetry books' still is."""
+    Sprint', 'managed by Emma', 'award that is not the Tony Award') need not be shown;
+    'genre of poetry books' still is."""
     for condition in reading.conditions:
         value = condition.value_link
-        if value is None or condition.op not in ("=", "in"):
+        if value is None or condition.op not in ("=", "in", "!="):
             continue
         for shown in reading.projections:
             gap = reading.tokens[shown.end : value.start]
-            if len(gap) > 3 or not _same_column(shown, value):
+            if len(gap) > 3 + (condition.op == "!=") or not _same_column(shown, value):
                 continue
             if not gap or gap[0].norm not in _KEEPS_COLUMN_SHOWN:
                 reading.fixed_projections.append(shown)
