@@ -1747,3 +1747,25 @@ def test_a_column_excluded_from_a_value_is_not_shown() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT nominee FROM musical WHERE award <> 'Tony Award'")
+
+
+def test_a_noun_after_have_describes_the_rows_asked_for() -> None:
+    """'committees that have delegates from the Democratic party': the delegates say
+    which committees; their column is not shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE party (party_id INTEGER PRIMARY KEY, party VARCHAR);"
+        "CREATE TABLE election (election_id INTEGER PRIMARY KEY, committee VARCHAR,"
+        " delegate VARCHAR, party INTEGER REFERENCES party (party_id));"
+        "INSERT INTO party VALUES (1, 'Democratic'), (2, 'Liberal');"
+        "INSERT INTO election VALUES (1, 'Budget', 'Ann', 1), (2, 'Roads', 'Bo', 2)"
+    )
+    draft = translate(
+        "Which committees have delegates from the Democratic party?", duckdb_catalog(con)
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT committee FROM election JOIN party ON party.party_id = election.party"
+        " WHERE party.party = 'Democratic'",
+    )

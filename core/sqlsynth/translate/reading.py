@@ -1551,7 +1551,29 @@ def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
     return reading
 
 
+def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
+    """'committees that have delegates from the Democratic party', 'buildings that have
+    faculty rooms': a noun right after 'have'/'with' describes the rows asked for; when
+    another output or a filter already needs its table, it is not shown."""
+    owned = [
+        p
+        for p in reading.projections[1:]
+        if p.start > 0
+        and p.best.how == "lemma"
+        and reading.tokens[p.start - 1].norm in _HAVING_WORDS
+    ]
+    kept = [p for p in reading.projections if not any(p is o for o in owned)]
+    needed = {_table(link) for link in kept}
+    needed |= {_table(c.value_link or c.column) for c in reading.conditions}
+    owned = [o for o in owned if _table(o) in needed]
+    if owned:
+        reading.projections = [p for p in reading.projections if not any(p is o for o in owned)]
+        reading.notes.extend(f"{o.text!r} describes the rows (not shown)" for o in owned)
+    return reading
+
+
 READING_RULES = (
+    possessed_nouns_are_not_outputs,
     measured_columns_are_not_outputs,
     entity_nouns_are_not_outputs,
     split_words_are_not_outputs,
