@@ -1769,3 +1769,21 @@ def test_a_noun_after_have_describes_the_rows_asked_for() -> None:
         "SELECT committee FROM election JOIN party ON party.party_id = election.party"
         " WHERE party.party = 'Democratic'",
     )
+
+
+def test_a_noun_after_have_from_an_unrelated_table_is_refused() -> None:
+    """'students who have president votes': the votes may name the students by the vote
+    column itself or by a key; which one is a guess."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE student (stu_id INTEGER PRIMARY KEY, lname VARCHAR);"
+        "CREATE TABLE voting_record (record_id INTEGER PRIMARY KEY,"
+        " stu_id INTEGER REFERENCES student (stu_id), president_vote INTEGER);"
+        "INSERT INTO student VALUES (1, 'Kim'), (2, 'Lee');"
+        "INSERT INTO voting_record VALUES (1, 1, 2)"
+    )
+    with pytest.raises(TranslationError, match="relates"):
+        translate(
+            "What are the last names of the students who have president votes?",
+            duckdb_catalog(con),
+        )

@@ -1554,17 +1554,25 @@ def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
 def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
     """'committees that have delegates from the Democratic party', 'buildings that have
     faculty rooms': a noun right after 'have'/'with' describes the rows asked for; when
-    another output or a filter already needs its table, it is not shown."""
+    another output or a filter already needs its table, it is not shown. A column of a
+    table nothing else needs ('students who have president votes') may relate to the rows
+    through that very column or through a key: refused."""
     owned = [
         p
         for p in reading.projections[1:]
         if p.start > 0
         and p.best.how == "lemma"
         and reading.tokens[p.start - 1].norm in _HAVING_WORDS
+        and not _is_verb_form(reading.tokens[p.start])
     ]
     kept = [p for p in reading.projections if not any(p is o for o in owned)]
     needed = {_table(link) for link in kept}
     needed |= {_table(c.value_link or c.column) for c in reading.conditions}
+    unrelated = [o for o in owned if _table(o) not in needed]
+    if unrelated:
+        reading.problems.append(
+            f"could not tell how {unrelated[0].text!r} relates to the rows asked for"
+        )
     owned = [o for o in owned if _table(o) in needed]
     if owned:
         reading.projections = [p for p in reading.projections if not any(p is o for o in owned)]
