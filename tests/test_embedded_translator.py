@@ -1787,3 +1787,16 @@ def test_a_noun_after_have_from_an_unrelated_table_is_refused() -> None:
             "What are the last names of the students who have president votes?",
             duckdb_catalog(con),
         )
+
+
+def test_a_column_word_after_all_names_the_rows() -> None:
+    """'the area and county of all appellations' where appellation is also a column: after
+    'all', beside the columns asked for, it names the rows."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE region (region_id INTEGER PRIMARY KEY, appellation VARCHAR,"
+        " area VARCHAR, county VARCHAR);"
+        "INSERT INTO region VALUES (1, 'Napa Valley', 'North Coast', 'Napa')"
+    )
+    draft = translate("List the area and county of all appellations.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT area, county FROM region")

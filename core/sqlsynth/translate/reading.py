@@ -1537,13 +1537,20 @@ def _names_the_rows(link: Link) -> bool:
 
 
 def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
-    """'the names of the products', 'the different types of transactions': beside the
-    columns asked for, a noun for the rows themselves is not a column to show ('at least
-    4 transactions' counts them and is left to the count)."""
+    """'the names of the products', 'the different types of transactions', 'the area
+    and county of all appellations': beside the columns asked for, a noun for the rows
+    themselves is not a column to show ('at least 4 transactions' counts them and is left
+    to the count)."""
+    tables = {_table(p) for p in reading.projections[:1]}
     nouns = [
         p
         for p in reading.projections
-        if _names_the_rows(p) and (p.start == 0 or reading.tokens[p.start - 1].kind != "number")
+        if (_names_the_rows(p) and (p.start == 0 or reading.tokens[p.start - 1].kind != "number"))
+        or (
+            p is not reading.projections[0]
+            and _table(p) in tables
+            and reading.tokens[p.start - 1].norm == "all"
+        )
     ]
     if nouns and len(nouns) < len(reading.projections):
         reading.projections = [p for p in reading.projections if not any(p is n for n in nouns)]
