@@ -1800,3 +1800,20 @@ def test_a_column_word_after_all_names_the_rows() -> None:
     )
     draft = translate("List the area and county of all appellations.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT area, county FROM region")
+
+
+def test_a_column_in_a_phrase_about_the_measured_rows_is_not_a_grouping() -> None:
+    """'the average price of wines produced in regions in Sonoma': the region says which
+    wines are measured; the answer is one average, not one per region."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE wine (wine_id INTEGER PRIMARY KEY, name VARCHAR, price INTEGER,"
+        " region VARCHAR, county VARCHAR);"
+        "INSERT INTO wine VALUES (1, 'A', 10, 'Napa', 'Sonoma'), (2, 'B', 30, 'Dry Creek',"
+        " 'Sonoma'), (3, 'C', 99, 'Paso', 'Monterey')"
+    )
+    draft = translate(
+        "What is the average price of wines produced in regions in Sonoma county?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT AVG(price) FROM wine WHERE county = 'Sonoma'")

@@ -1587,7 +1587,37 @@ def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
     return reading
 
 
+_PLACE_WORDS = frozenset({"in", "from", "at", "on", "by", "for"})
+
+
+def _word_before(tokens: Sequence[Token], index: int) -> str:
+    """The word before ``index``, past articles: 'from the appellations' gives 'from'."""
+    while index > 0 and tokens[index - 1].norm in ("the", "a", "an", "all"):
+        index -= 1
+    return tokens[index - 1].norm if index > 0 else ""
+
+
+def measured_rows_context_is_not_output(reading: Reading) -> Reading:
+    """'the average price of wines produced in appellations in Sonoma', 'the maximum level
+    of managers in countries that are not Australia': after a measure, a column named in
+    a phrase about the rows measured narrows them; it is not a grouping to show."""
+    measured = [a.column for a in reading.aggregates if a.column is not None]
+    if not measured or reading.groups or reading.count:
+        return reading
+    end = min(m.end for m in measured)
+    context = [
+        p
+        for p in reading.projections
+        if p.start > end and _word_before(reading.tokens, p.start) in _PLACE_WORDS
+    ]
+    if context:
+        reading.projections = [p for p in reading.projections if not any(p is c for c in context)]
+        reading.notes.extend(f"{c.text!r} narrows the rows measured (not shown)" for c in context)
+    return reading
+
+
 READING_RULES = (
+    measured_rows_context_is_not_output,
     possessed_nouns_are_not_outputs,
     measured_columns_are_not_outputs,
     entity_nouns_are_not_outputs,
