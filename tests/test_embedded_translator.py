@@ -1817,3 +1817,20 @@ def test_a_column_in_a_phrase_about_the_measured_rows_is_not_a_grouping() -> Non
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT AVG(price) FROM wine WHERE county = 'Sonoma'")
+
+
+def test_a_column_word_in_a_clause_about_the_rows_is_refused() -> None:
+    """'the first names of employees who report to Nancy': 'report' names the column
+    reports_to, but in a clause about the employees, not listed with what is asked."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE employee (employee_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " last_name VARCHAR, reports_to INTEGER);"
+        "INSERT INTO employee VALUES (1, 'Nancy', 'Edwards', NULL), (2, 'Jane', 'Peacock', 1)"
+    )
+    catalog = duckdb_catalog(con)
+    with pytest.raises(TranslationError, match="describes the rows"):
+        translate("What are the first names of employees who report to Nancy Edwards?", catalog)
+    # listed with the first output, it is asked for
+    draft = translate("What are the first names and the reports to of employees?", catalog)
+    assert_same_rows(con, draft, "SELECT first_name, reports_to FROM employee")

@@ -177,6 +177,8 @@ class Reading:
     """'the most common status': rank the values of a column by how many rows hold them."""
     shown_tables: list[Link] = field(default_factory=list)
     """'the names of members and their parties': a table listed beside shown columns."""
+    linked: frozenset[int] = frozenset()
+    """Indexes of the tokens some link covers."""
 
 
 Pending = Literal[
@@ -237,6 +239,9 @@ class Reader:
             elif unit.token is not None:
                 self.on_token(unit.token)
             self.last_unit = unit
+        self.reading.linked = frozenset(
+            i for u in self.units if u.link is not None for i in range(u.link.start, u.link.end)
+        )
         if self.negated:
             self.reading.problems.append("could not tell what the negation applies to")
         self.group_by_each_at_end()
@@ -1616,6 +1621,35 @@ def measured_rows_context_is_not_output(reading: Reading) -> Reading:
     return reading
 
 
+_LISTED_AFTER = frozenset(
+    {"and", "or", "the", "their", "its", "his", "her", "also", "as", "well", "of", "both"}
+    | {"corresponding", "respective"}
+)
+
+
+def unlisted_columns_are_refused(reading: Reading) -> Reading:
+    """'names of scientists who are assigned to any project', 'employees who report to
+    Nancy': a column word after the first output that is neither listed with it ('the
+    name and the age', 'the start and end dates') nor fixed by a value, but sits in a
+    clause about the rows, may be shown or only describe them: refused."""
+    shown = reading.projections
+    for index, link in enumerate(shown[1:], start=1):
+        if any(_same_column(link, earlier) for earlier in shown[:index]):
+            continue  # 'the studios and the number of films by that studio'
+        if any(link is fixed for fixed in reading.fixed_projections):
+            continue
+        before = reading.tokens[link.start - 1]
+        if before.index in reading.linked or before.norm in _LISTED_AFTER:
+            continue
+        if before.kind == "number":
+            continue
+        reading.problems.append(
+            f"could not tell whether {link.text!r} is asked for or only describes the rows"
+        )
+        break
+    return reading
+
+
 READING_RULES = (
     measured_rows_context_is_not_output,
     possessed_nouns_are_not_outputs,
@@ -1627,6 +1661,7 @@ READING_RULES = (
     columns_for_table_nouns,
     rank_by_frequency,
     fixed_projections,
+    unlisted_columns_are_refused,
 )
 
 
