@@ -1834,3 +1834,16 @@ def test_a_column_word_in_a_clause_about_the_rows_is_refused() -> None:
     # listed with the first output, it is asked for
     draft = translate("What are the first names and the reports to of employees?", catalog)
     assert_same_rows(con, draft, "SELECT first_name, reports_to FROM employee")
+
+
+def test_a_noun_for_the_rows_beside_a_measure_is_not_a_grouping() -> None:
+    """'the average price of the products' with a column product_stock_number: the
+    products are the rows measured, not one group per stock number."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE catalog_entry (entry_id INTEGER PRIMARY KEY,"
+        " product_stock_number VARCHAR, price INTEGER);"
+        "INSERT INTO catalog_entry VALUES (1, 'a1', 10), (2, 'b2', 30)"
+    )
+    draft = translate("Give me the average price of the products.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT AVG(price) FROM catalog_entry")

@@ -1544,8 +1544,8 @@ def _names_the_rows(link: Link) -> bool:
 def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
     """'the names of the products', 'the different types of transactions', 'the area
     and county of all appellations': beside the columns asked for, a noun for the rows
-    themselves is not a column to show ('at least 4 transactions' counts them and is left
-    to the count)."""
+    themselves is not a column to show, nor beside a measure ('the average price of the
+    products'); 'at least 4 transactions' counts them and is left to the count."""
     tables = {_table(p) for p in reading.projections[:1]}
     nouns = [
         p
@@ -1557,7 +1557,8 @@ def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
             and reading.tokens[p.start - 1].norm == "all"
         )
     ]
-    if nouns and len(nouns) < len(reading.projections):
+    measured = bool(reading.aggregates)
+    if nouns and (len(nouns) < len(reading.projections) or measured):
         reading.projections = [p for p in reading.projections if not any(p is n for n in nouns)]
         reading.notes.extend(f"{n.text!r} names the rows (not shown)" for n in nouns)
     return reading
