@@ -1847,3 +1847,18 @@ def test_a_noun_for_the_rows_beside_a_measure_is_not_a_grouping() -> None:
     )
     draft = translate("Give me the average price of the products.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT AVG(price) FROM catalog_entry")
+
+
+def test_measuring_each_row_of_the_measured_table_measures_across_them() -> None:
+    """'the minimum and average market value for every company': each company has one
+    value, so grouping by the company would measure nothing; it is over all rows."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE company (company_id INTEGER PRIMARY KEY, company VARCHAR,"
+        " market_value INTEGER);"
+        "INSERT INTO company VALUES (1, 'Acme', 10), (2, 'Bolt', 30)"
+    )
+    draft = translate(
+        "What is the minimum and average market value for every company?", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT MIN(market_value), AVG(market_value) FROM company")

@@ -768,7 +768,8 @@ class Planner:
     def groups_own_rows(self, link: Link, projections: list[ColumnRef]) -> bool:
         """'the statuses and average populations of each city', 'group ships by flag':
         grouping the measured table by its own rows measures each row alone; the
-        columns shown (or the other groups) are what the groups are."""
+        columns shown (or the other groups) are what the groups are, and with none
+        ('the average market value for every company') the measure is over all rows."""
         table = self.table_of(link).lower()
         if table != self.parts.subject.lower():
             return False
@@ -776,6 +777,11 @@ class Planner:
         own = [c for c in projections if c.table.lower() == table]
         if others or (own and len(own) == len(projections)):
             self.parts.notes.append(f"{link.text!r}: grouped by the columns named instead")
+            return True
+        reading = self.reading
+        measured = {self.table_of(a.column).lower() for a in reading.aggregates if a.column}
+        if not projections and not reading.count and measured == {table}:
+            self.parts.notes.append(f"{link.text!r}: measured across all its rows")
             return True
         return False
 
