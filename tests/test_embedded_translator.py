@@ -1862,3 +1862,15 @@ def test_measuring_each_row_of_the_measured_table_measures_across_them() -> None
         "What is the minimum and average market value for every company?", duckdb_catalog(con)
     )
     assert_same_rows(con, draft, "SELECT MIN(market_value), AVG(market_value) FROM company")
+
+
+def test_counting_distinct_values_by_the_rows_that_hold_them_counts_across_rows() -> None:
+    """'How many distinct payment methods are used by parties?': each party holds one
+    method, so the count is over all parties, not one per party."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE parties (party_id INTEGER PRIMARY KEY, payment_method_code VARCHAR);"
+        "INSERT INTO parties VALUES (1, 'Cash'), (2, 'Card'), (3, 'Cash')"
+    )
+    draft = translate("How many distinct payment methods are used by parties?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT COUNT(DISTINCT payment_method_code) FROM parties")

@@ -769,7 +769,8 @@ class Planner:
         """'the statuses and average populations of each city', 'group ships by flag':
         grouping the measured table by its own rows measures each row alone; the
         columns shown (or the other groups) are what the groups are, and with none
-        ('the average market value for every company') the measure is over all rows."""
+        ('the average market value for every company', 'how many distinct methods are
+        used by parties') the measure is over all rows."""
         table = self.table_of(link).lower()
         if table != self.parts.subject.lower():
             return False
@@ -780,7 +781,12 @@ class Planner:
             return True
         reading = self.reading
         measured = {self.table_of(a.column).lower() for a in reading.aggregates if a.column}
-        if not projections and not reading.count and measured == {table}:
+        counted = reading.counted
+        if reading.count and counted is not None and counted.best.element.kind == "column":
+            measured.add(self.table_of(counted).lower())
+        elif reading.count:
+            return False
+        if not projections and measured == {table}:
             self.parts.notes.append(f"{link.text!r}: measured across all its rows")
             return True
         return False
