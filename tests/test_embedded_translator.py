@@ -1874,3 +1874,18 @@ def test_counting_distinct_values_by_the_rows_that_hold_them_counts_across_rows(
     )
     draft = translate("How many distinct payment methods are used by parties?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT COUNT(DISTINCT payment_method_code) FROM parties")
+
+
+def test_a_table_named_by_one_row_label_is_not_a_grouping() -> None:
+    """'the number of albums by the artist "Metallica"': the label names one artist, so
+    'by' does not ask for one count per artist."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE artist (artist_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE album (album_id INTEGER PRIMARY KEY, title VARCHAR,"
+        " artist_id INTEGER REFERENCES artist (artist_id));"
+        "INSERT INTO artist VALUES (1, 'Metallica'), (2, 'Abba');"
+        "INSERT INTO album VALUES (1, 'Load', 1), (2, 'Reload', 1), (3, 'Gold', 2)"
+    )
+    draft = translate('Find the number of albums by the artist "Metallica".', duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 2")

@@ -1651,7 +1651,27 @@ def unlisted_columns_are_refused(reading: Reading) -> Reading:
     return reading
 
 
+def one_named_row_is_not_a_group(reading: Reading) -> Reading:
+    """'the number of albums by the artist Metallica': a table followed right away by a
+    value that names one of its rows is that row, not one group per row."""
+    for condition in reading.conditions:
+        value = condition.value_link
+        if value is None or condition.op != "=":
+            continue
+        reading.groups = [
+            g
+            for g in reading.groups
+            if not (
+                g.best.element.kind == "table"
+                and g.end == value.start
+                and g.best.element.table == value.best.element.table
+            )
+        ]
+    return reading
+
+
 READING_RULES = (
+    one_named_row_is_not_a_group,
     measured_rows_context_is_not_output,
     possessed_nouns_are_not_outputs,
     measured_columns_are_not_outputs,
