@@ -1889,3 +1889,19 @@ def test_a_table_named_by_one_row_label_is_not_a_grouping() -> None:
     )
     draft = translate('Find the number of albums by the artist "Metallica".', duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT 2")
+
+
+def test_the_names_of_a_name_column_word_mean_that_column() -> None:
+    """'the names of the chairs' with a column chair_name: 'names' only guessed some name
+    column (here another table's); it means the chairs' names."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE artwork (artwork_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE festival (festival_id INTEGER PRIMARY KEY, festival_name VARCHAR,"
+        " chair_name VARCHAR, year INTEGER);"
+        "INSERT INTO festival VALUES (1, 'Fest', 'Ann', 2001), (2, 'Gala', 'Bo', 1999)"
+    )
+    draft = translate(
+        "What are the names of the chairs of festivals, sorted by year?", duckdb_catalog(con)
+    )
+    assert rows(con, draft.sql, ordered=True) == [("Bo",), ("Ann",)]

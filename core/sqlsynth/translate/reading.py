@@ -722,8 +722,9 @@ class Reader:
             return False
         column = link.best.element.column or ""
         table = link.best.element.table
-        return head in identifier_words(column) and any(
-            m.element.table == table for m in previous.matches
+        return head in identifier_words(column) and (
+            head == singular(previous.text.lower())  # a bare 'names' guessed any name column
+            or any(m.element.table == table for m in previous.matches)
         )
 
     def lists_table(self, link: Link) -> bool:
