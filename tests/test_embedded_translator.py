@@ -1948,6 +1948,137 @@ def test_a_total_over_all_rows_ordered_by_itself_is_refused() -> None:
         )
 
 
+def test_a_second_word_for_a_filtered_or_ordered_column_is_not_shown() -> None:
+    """'price above 700 dollars', 'ordered by budget in millions': both words name one
+    column, which filters or orders the rows and is not an output."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE item (item_id INTEGER PRIMARY KEY, title VARCHAR,"
+        " price_in_dollars INTEGER, budget_million INTEGER);"
+        "INSERT INTO item VALUES (1, 'A', 800, 3), (2, 'B', 500, 1)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Which items have price above 700 dollars? Show their titles.", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM item WHERE price_in_dollars > 700")
+    draft = translate("What are the titles of all items, ordered by budget in millions?", catalog)
+    assert_same_rows(con, draft, "SELECT title FROM item")
+    assert "budget_million" not in draft.sql.split("FROM")[0]
+
+
+def test_a_participle_of_a_noun_column_describes_the_rows() -> None:
+    """'cities that have hosted more than one competition': 'hosted' matches the column
+    hosts by its stem, but as a verb it says what the cities did; it is not shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, official_name VARCHAR);"
+        "CREATE TABLE competition (competition_id INTEGER PRIMARY KEY, hosts VARCHAR,"
+        " host_city_id INTEGER REFERENCES city (city_id));"
+        "INSERT INTO city VALUES (1, 'Oslo'), (2, 'Rome');"
+        "INSERT INTO competition VALUES (1, 'Ann', 1), (2, 'Bo', 1), (3, 'Cy', 2)"
+    )
+    draft = translate(
+        "What are the official names of cities that have hosted more than one competition?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT official_name FROM city WHERE city_id = 1")
+
+
+def test_a_word_for_the_kind_of_value_after_a_column_is_not_another_column() -> None:
+    """'sorted by launch date': 'date' says what the column launch holds; it does not
+    ask for the date column of another table."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE program (program_id INTEGER PRIMARY KEY, name VARCHAR, launch INTEGER);"
+        "CREATE TABLE share (share_id INTEGER PRIMARY KEY,"
+        " program_id INTEGER REFERENCES program (program_id), date VARCHAR);"
+        "INSERT INTO program VALUES (1, 'News', 2001), (2, 'Quiz', 1999);"
+        "INSERT INTO share VALUES (1, 1, 'May'), (2, 1, 'June')"
+    )
+    draft = translate("List the program names sorted by launch date.", duckdb_catalog(con))
+    assert rows(con, draft.sql, ordered=True) == [("Quiz",), ("News",)]
+
+
+def test_by_after_ordering_orders_the_rows() -> None:
+    """'ordering by launch': 'by' after a form of 'order' or 'sort' names the order, not
+    a grouping."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE program (program_id INTEGER PRIMARY KEY, name VARCHAR, launch INTEGER);"
+        "INSERT INTO program VALUES (1, 'News', 2001), (2, 'Quiz', 1999)"
+    )
+    draft = translate("List all the names of programs, ordering by launch.", duckdb_catalog(con))
+    assert rows(con, draft.sql, ordered=True) == [("Quiz",), ("News",)]
+
+
+def test_a_noun_that_starts_a_key_column_name_names_the_rows() -> None:
+    """'the types of transactions' with a column transaction_id: 'transactions' names
+    the rows that key identifies; beside the type asked for it is not shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE ledger_entry (entry_id INTEGER PRIMARY KEY, transaction_id INTEGER,"
+        " transaction_type VARCHAR, amount INTEGER);"
+        "INSERT INTO ledger_entry VALUES (1, 10, 'Sale', 5), (2, 11, 'Refund', 3),"
+        " (3, 12, 'Sale', 4)"
+    )
+    draft = translate("What are the different types of transactions?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT DISTINCT transaction_type FROM ledger_entry")
+
+
+def test_a_column_excluded_from_a_value_is_not_shown() -> None:
+    """'the nominees of musicals with an award that is not the Tony Award': the award
+    only filters the rows, as 'award is Tony Award' would."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE musical (musical_id INTEGER PRIMARY KEY, nominee VARCHAR, award VARCHAR);"
+        "INSERT INTO musical VALUES (1, 'Ann', 'Tony Award'), (2, 'Bo', 'Drama Desk Award')"
+    )
+    draft = translate(
+        "Return the nominees of musicals that have an award that is not the Tony Award.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT nominee FROM musical WHERE award <> 'Tony Award'")
+
+
+def test_a_noun_after_have_describes_the_rows_asked_for() -> None:
+    """'committees that have delegates from the Democratic party': the delegates say
+    which committees; their column is not shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE party (party_id INTEGER PRIMARY KEY, party VARCHAR);"
+        "CREATE TABLE election (election_id INTEGER PRIMARY KEY, committee VARCHAR,"
+        " delegate VARCHAR, party INTEGER REFERENCES party (party_id));"
+        "INSERT INTO party VALUES (1, 'Democratic'), (2, 'Liberal');"
+        "INSERT INTO election VALUES (1, 'Budget', 'Ann', 1), (2, 'Roads', 'Bo', 2)"
+    )
+    draft = translate(
+        "Which committees have delegates from the Democratic party?", duckdb_catalog(con)
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT committee FROM election JOIN party ON party.party_id = election.party"
+        " WHERE party.party = 'Democratic'",
+    )
+
+
+def test_a_noun_after_have_from_an_unrelated_table_is_refused() -> None:
+    """'students who have president votes': the votes may name the students by the vote
+    column itself or by a key; which one is a guess."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE student (stu_id INTEGER PRIMARY KEY, lname VARCHAR);"
+        "CREATE TABLE voting_record (record_id INTEGER PRIMARY KEY,"
+        " stu_id INTEGER REFERENCES student (stu_id), president_vote INTEGER);"
+        "INSERT INTO student VALUES (1, 'Kim'), (2, 'Lee');"
+        "INSERT INTO voting_record VALUES (1, 1, 2)"
+    )
+    with pytest.raises(TranslationError, match="relates"):
+        translate(
+            "What are the last names of the students who have president votes?",
+            duckdb_catalog(con),
+        )
+
+
 def test_a_key_ranked_against_a_number_by_a_loosely_matched_word_is_refused() -> None:
     con = duckdb.connect()
     con.execute(
@@ -1961,3 +2092,121 @@ def test_a_key_ranked_against_a_number_by_a_loosely_matched_word_is_refused() ->
         translate("What are the names of accounts with 4 or more transactions?", catalog)
     draft = translate("What are the names of accounts with ids above 1?", catalog)
     assert_same_rows(con, draft, "SELECT account_name FROM account WHERE account_id > 1")
+
+
+def test_a_column_word_after_all_names_the_rows() -> None:
+    """'the area and county of all appellations' where appellation is also a column: after
+    'all', beside the columns asked for, it names the rows."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE region (region_id INTEGER PRIMARY KEY, appellation VARCHAR,"
+        " area VARCHAR, county VARCHAR);"
+        "INSERT INTO region VALUES (1, 'Napa Valley', 'North Coast', 'Napa')"
+    )
+    draft = translate("List the area and county of all appellations.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT area, county FROM region")
+
+
+def test_a_column_in_a_phrase_about_the_measured_rows_is_not_a_grouping() -> None:
+    """'the average price of wines produced in regions in Sonoma': the region says which
+    wines are measured; the answer is one average, not one per region."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE wine (wine_id INTEGER PRIMARY KEY, name VARCHAR, price INTEGER,"
+        " region VARCHAR, county VARCHAR);"
+        "INSERT INTO wine VALUES (1, 'A', 10, 'Napa', 'Sonoma'), (2, 'B', 30, 'Dry Creek',"
+        " 'Sonoma'), (3, 'C', 99, 'Paso', 'Monterey')"
+    )
+    draft = translate(
+        "What is the average price of wines produced in regions in Sonoma county?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT AVG(price) FROM wine WHERE county = 'Sonoma'")
+
+
+def test_a_column_word_in_a_clause_about_the_rows_is_refused() -> None:
+    """'the first names of employees who report to Nancy': 'report' names the column
+    reports_to, but in a clause about the employees, not listed with what is asked."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE employee (employee_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " last_name VARCHAR, reports_to INTEGER);"
+        "INSERT INTO employee VALUES (1, 'Nancy', 'Edwards', NULL), (2, 'Jane', 'Peacock', 1)"
+    )
+    catalog = duckdb_catalog(con)
+    with pytest.raises(TranslationError, match="describes the rows"):
+        translate("What are the first names of employees who report to Nancy Edwards?", catalog)
+    # listed with the first output, it is asked for
+    draft = translate("What are the first names and the reports to of employees?", catalog)
+    assert_same_rows(con, draft, "SELECT first_name, reports_to FROM employee")
+
+
+def test_a_noun_for_the_rows_beside_a_measure_is_not_a_grouping() -> None:
+    """'the average price of the products' with a column product_stock_number: the
+    products are the rows measured, not one group per stock number."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE catalog_entry (entry_id INTEGER PRIMARY KEY,"
+        " product_stock_number VARCHAR, price INTEGER);"
+        "INSERT INTO catalog_entry VALUES (1, 'a1', 10), (2, 'b2', 30)"
+    )
+    draft = translate("Give me the average price of the products.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT AVG(price) FROM catalog_entry")
+
+
+def test_measuring_each_row_of_the_measured_table_measures_across_them() -> None:
+    """'the minimum and average market value for every company': each company has one
+    value, so grouping by the company would measure nothing; it is over all rows."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE company (company_id INTEGER PRIMARY KEY, company VARCHAR,"
+        " market_value INTEGER);"
+        "INSERT INTO company VALUES (1, 'Acme', 10), (2, 'Bolt', 30)"
+    )
+    draft = translate(
+        "What is the minimum and average market value for every company?", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT MIN(market_value), AVG(market_value) FROM company")
+
+
+def test_counting_distinct_values_by_the_rows_that_hold_them_counts_across_rows() -> None:
+    """'How many distinct payment methods are used by parties?': each party holds one
+    method, so the count is over all parties, not one per party."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE parties (party_id INTEGER PRIMARY KEY, payment_method_code VARCHAR);"
+        "INSERT INTO parties VALUES (1, 'Cash'), (2, 'Card'), (3, 'Cash')"
+    )
+    draft = translate("How many distinct payment methods are used by parties?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT COUNT(DISTINCT payment_method_code) FROM parties")
+
+
+def test_a_table_named_by_one_row_label_is_not_a_grouping() -> None:
+    """'the number of albums by the artist "Metallica"': the label names one artist, so
+    'by' does not ask for one count per artist."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE artist (artist_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE album (album_id INTEGER PRIMARY KEY, title VARCHAR,"
+        " artist_id INTEGER REFERENCES artist (artist_id));"
+        "INSERT INTO artist VALUES (1, 'Metallica'), (2, 'Abba');"
+        "INSERT INTO album VALUES (1, 'Load', 1), (2, 'Reload', 1), (3, 'Gold', 2)"
+    )
+    draft = translate('Find the number of albums by the artist "Metallica".', duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 2")
+
+
+def test_the_names_of_a_name_column_word_mean_that_column() -> None:
+    """'the names of the chairs' with a column chair_name: 'names' only guessed some name
+    column (here another table's); it means the chairs' names."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE artwork (artwork_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE festival (festival_id INTEGER PRIMARY KEY, festival_name VARCHAR,"
+        " chair_name VARCHAR, year INTEGER);"
+        "INSERT INTO festival VALUES (1, 'Fest', 'Ann', 2001), (2, 'Gala', 'Bo', 1999)"
+    )
+    draft = translate(
+        "What are the names of the chairs of festivals, sorted by year?", duckdb_catalog(con)
+    )
+    assert rows(con, draft.sql, ordered=True) == [("Bo",), ("Ann",)]

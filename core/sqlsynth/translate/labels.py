@@ -132,6 +132,9 @@ def read_quoted_labels(reading: Reading, graph: SchemaGraph) -> Reading:
         condition = Condition(op="=", column=link, value=value, source=value)
         _place_condition(reading, condition, table_link.start, end)
         reading.notes.append(f"{value!r} names a {table} row by its {column}")
+        if any(g is table_link for g in reading.groups):
+            # 'the number of albums by the artist "Metallica"': one artist, no groups
+            reading.groups = [g for g in reading.groups if g is not table_link]
         placed.update(t.text for t in tokens[start:end])
     reading.unplaced = [w for w in reading.unplaced if w not in placed]
     return reading

@@ -825,7 +825,9 @@ class Planner:
     def groups_own_rows(self, link: Link, projections: list[ColumnRef]) -> bool:
         """'the statuses and average populations of each city', 'group ships by flag':
         grouping the measured table by its own rows measures each row alone; the
-        columns shown (or the other groups) are what the groups are."""
+        columns shown (or the other groups) are what the groups are, and with none
+        ('the average market value for every company', 'how many distinct methods are
+        used by parties') the measure is over all rows."""
         table = self.table_of(link).lower()
         if table != self.parts.subject.lower():
             return False
@@ -833,6 +835,16 @@ class Planner:
         own = [c for c in projections if c.table.lower() == table]
         if others or (own and len(own) == len(projections)):
             self.parts.notes.append(f"{link.text!r}: grouped by the columns named instead")
+            return True
+        reading = self.reading
+        measured = {self.table_of(a.column).lower() for a in reading.aggregates if a.column}
+        counted = reading.counted
+        if reading.count and counted is not None and counted.best.element.kind == "column":
+            measured.add(self.table_of(counted).lower())
+        elif reading.count:
+            return False
+        if not projections and measured == {table}:
+            self.parts.notes.append(f"{link.text!r}: measured across all its rows")
             return True
         return False
 

@@ -71,10 +71,13 @@ _MEASURE_SUPERLATIVES = frozenset(
 _FREQUENCY_WORDS = frozenset({"common", "frequent", "frequently", "often", "popular"})
 """After 'most'/'least': how many rows hold a value ('the most common type')."""
 _ORDERING_VERBS = frozenset(
-    {"order", "ordered", "sort", "sorted", "rank", "ranked", "arrange", "arranged", "listed"}
+    {"order", "ordered", "ordering", "sort", "sorted", "sorting", "rank", "ranked", "arrange"}
+    | {"arranged", "listed"}
 )
 """'ordered descending by population': 'by' after these names the order, not a grouping."""
 _KEEPS_COLUMN_SHOWN = frozenset({"of", "and", "or"})
+_HEAD_WORDS = frozenset({"date", "year", "time", "day"})
+"""Words for the kind of value a column holds: 'launch date', 'join year'."""
 _WEAK_LINKS = frozenset({"of", "with", "has", "have", "had"})
 
 
@@ -174,6 +177,8 @@ class Reading:
     """'the most common status': rank the values of a column by how many rows hold them."""
     shown_tables: list[Link] = field(default_factory=list)
     """'the names of members and their parties': a table listed beside shown columns."""
+    linked: frozenset[int] = frozenset()
+    """Indexes of the tokens some link covers."""
 
 
 Pending = Literal[
@@ -235,6 +240,9 @@ class Reader:
             elif unit.token is not None:
                 self.on_token(unit.token)
             self.last_unit = unit
+        self.reading.linked = frozenset(
+            i for u in self.units if u.link is not None for i in range(u.link.start, u.link.end)
+        )
         if self.negated:
             self.reading.problems.append("could not tell what the negation applies to")
         self.group_by_each_at_end()
@@ -722,8 +730,9 @@ class Reader:
             return False
         column = link.best.element.column or ""
         table = link.best.element.table
-        return head in identifier_words(column) and any(
-            m.element.table == table for m in previous.matches
+        return head in identifier_words(column) and (
+            head == singular(previous.text.lower())  # a bare 'names' guessed any name column
+            or any(m.element.table == table for m in previous.matches)
         )
 
     def lists_table(self, link: Link) -> bool:
@@ -745,7 +754,7 @@ class Reader:
     def on_column(self, link: Link) -> None:
         reading = self.reading
         pending = self.pending
-        if self.names_previous_value(link):
+        if self.names_previous_value(link) or self.heads_previous_column(link):
             return
         if pending in ("", "compare") and self.kind_of(link.best.element) == "boolean":
             self.on_flag(link)
@@ -805,6 +814,28 @@ class Reader:
         self.last_column = link
         if pending != "compare":
             self.set_pending("")
+
+    def heads_previous_column(self, link: Link) -> bool:
+        """'launch date', 'the latest join year': a word for the kind of value right after a
+        column says what that column holds; it names another column only when it names
+        one of the same table in full."""
+        previous = self.last_unit.link if self.last_unit else None
+        if previous is None or previous.best.element.kind != "column" or previous.end != link.start:
+            return False
+        word, before = self.tokens[link.start], self.tokens[previous.end - 1]
+        if link.end - link.start != 1 or word.norm not in _HEAD_WORDS:
+            return False
+        if f"{before.text} {word.text}" not in self.question:
+            return False  # 'the theme, date, and attendance': a list of columns
+        if _is_verb_form(before) and any(p is previous for p in self.reading.projections):
+            return False  # 'the stored date': the participle only names the column with it
+        if link.best.element.table == previous.best.element.table and link.best.how in (
+            "exact",
+            "lemma",
+        ):
+            return False
+        self.reading.notes.append(f"{link.text!r} says what {previous.text!r} holds (not shown)")
+        return True
 
     def superlative_is_aggregate(self) -> bool:
         """A superlative listed among aggregates, before anything names the rows."""
@@ -1399,14 +1430,15 @@ def rank_by_frequency(reading: Reading) -> Reading:
 
 def fixed_projections(reading: Reading) -> Reading:
     """A column shown and then fixed to a value a few words later ('carrier either
-    Sprint', 'managed by Emma') need not be shown; 'genre of poetry books' still is."""
+    Sprint', 'managed by Emma', 'award that is not the Tony Award') need not be shown;
+    'genre of poetry books' still is."""
     for condition in reading.conditions:
         value = condition.value_link
-        if value is None or condition.op not in ("=", "in"):
+        if value is None or condition.op not in ("=", "in", "!="):
             continue
         for shown in reading.projections:
             gap = reading.tokens[shown.end : value.start]
-            if len(gap) > 3 or not _same_column(shown, value):
+            if len(gap) > 3 + (condition.op == "!=") or not _same_column(shown, value):
                 continue
             if not gap or gap[0].norm not in _KEEPS_COLUMN_SHOWN:
                 reading.fixed_projections.append(shown)
@@ -1421,14 +1453,24 @@ def verbs_are_not_outputs(reading: Reading) -> Reading:
         link
         for link in reading.projections
         if link.end - link.start == 1
-        and link.best.how in ("partial", "fuzzy", "description")
         and _is_verb_form(reading.tokens[link.start])
+        and (
+            link.best.how in ("partial", "fuzzy", "description")
+            or (link.best.how == "lemma" and _verb_of_noun(link, reading.tokens[link.start]))
+        )
     ]
     if verbs and len(verbs) < len(reading.projections):
         reading.projections = [p for p in reading.projections if not any(p is v for v in verbs)]
         for link in verbs:
             reading.notes.append(f"{link.text!r} is a verb describing the rows (not shown)")
     return reading
+
+
+def _verb_of_noun(link: Link, token: Token) -> bool:
+    """'hosted' for a column Hosts, 'awarded' for Award: a participle whose column is
+    named by the noun, not by the participle itself (a column 'published' would be)."""
+    column = link.best.element.column or ""
+    return _is_participle(token) and token.norm not in identifier_words(column)
 
 
 _LIST_WORDS = frozenset({"the", "a", "an", "and", "their", "its", "his", "her", "also"})
@@ -1494,14 +1536,191 @@ def listed_tables_as_columns(reading: Reading) -> Reading:
     return reading
 
 
+def split_words_are_not_outputs(reading: Reading) -> Reading:
+    """'price above 700 dollars' (price_in_dollars), 'ordered by budget in millions'
+    (budget_million): a word right beside the one that filters or orders by a column,
+    naming that same column, is the rest of its name, not a column to show; a column
+    named in full ('names and seatings, ordered by seating') still is."""
+    used = [c.column for c in reading.conditions if c.column is not None]
+    used += [o for o in reading.order if isinstance(o, Link)]
+    if isinstance(reading.superlative_target, Link):
+        used.append(reading.superlative_target)
+    split = [
+        p
+        for p in reading.projections
+        if any(
+            u is not p
+            and p.best.how not in ("exact", "lemma")
+            and _same_column(u, p)
+            and max(u.start - p.end, p.start - u.end) <= 2
+            for u in used
+        )
+    ]
+    if split:
+        reading.projections = [p for p in reading.projections if not any(p is s for s in split)]
+        reading.notes.extend(f"{p.text!r} is part of a column's name (not shown)" for p in split)
+    return reading
+
+
+_KEY_WORDS = frozenset({"id", "number", "no", "key"})
+
+
+def _names_the_rows(link: Link) -> bool:
+    """'products' for product_stock_number, 'transactions' for transaction_id: a noun
+    that only starts the name of a key column names the rows that key identifies."""
+    words = identifier_words(link.best.element.column or "")
+    return (
+        link.end - link.start == 1
+        and link.best.how in ("partial", "fuzzy")
+        and len(words) > 1
+        and words[-1] in _KEY_WORDS
+        and singular(link.text.lower()) == singular(words[0])
+    )
+
+
+def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
+    """'the names of the products', 'the different types of transactions', 'the area
+    and county of all appellations': beside the columns asked for, a noun for the rows
+    themselves is not a column to show, nor beside a measure ('the average price of the
+    products'); 'at least 4 transactions' counts them and is left to the count."""
+    tables = {_table(p) for p in reading.projections[:1]}
+    nouns = [
+        p
+        for p in reading.projections
+        if (_names_the_rows(p) and (p.start == 0 or reading.tokens[p.start - 1].kind != "number"))
+        or (
+            p is not reading.projections[0]
+            and _table(p) in tables
+            and reading.tokens[p.start - 1].norm == "all"
+        )
+    ]
+    measured = bool(reading.aggregates)
+    if nouns and (len(nouns) < len(reading.projections) or measured):
+        reading.projections = [p for p in reading.projections if not any(p is n for n in nouns)]
+        reading.notes.extend(f"{n.text!r} names the rows (not shown)" for n in nouns)
+    return reading
+
+
+def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
+    """'committees that have delegates from the Democratic party', 'buildings that have
+    faculty rooms': a noun right after 'have'/'with' describes the rows asked for; when
+    another output or a filter already needs its table, it is not shown. A column of a
+    table nothing else needs ('students who have president votes') may relate to the rows
+    through that very column or through a key: refused."""
+    owned = [
+        p
+        for p in reading.projections[1:]
+        if p.start > 0
+        and p.best.how == "lemma"
+        and reading.tokens[p.start - 1].norm in _HAVING_WORDS
+        and not _is_verb_form(reading.tokens[p.start])
+    ]
+    kept = [p for p in reading.projections if not any(p is o for o in owned)]
+    needed = {_table(link) for link in kept}
+    needed |= {_table(c.value_link or c.column) for c in reading.conditions}
+    unrelated = [o for o in owned if _table(o) not in needed]
+    if unrelated:
+        reading.problems.append(
+            f"could not tell how {unrelated[0].text!r} relates to the rows asked for"
+        )
+    owned = [o for o in owned if _table(o) in needed]
+    if owned:
+        reading.projections = [p for p in reading.projections if not any(p is o for o in owned)]
+        reading.notes.extend(f"{o.text!r} describes the rows (not shown)" for o in owned)
+    return reading
+
+
+_PLACE_WORDS = frozenset({"in", "from", "at", "on", "by", "for"})
+
+
+def _word_before(tokens: Sequence[Token], index: int) -> str:
+    """The word before ``index``, past articles: 'from the appellations' gives 'from'."""
+    while index > 0 and tokens[index - 1].norm in ("the", "a", "an", "all"):
+        index -= 1
+    return tokens[index - 1].norm if index > 0 else ""
+
+
+def measured_rows_context_is_not_output(reading: Reading) -> Reading:
+    """'the average price of wines produced in appellations in Sonoma', 'the maximum level
+    of managers in countries that are not Australia': after a measure, a column named in
+    a phrase about the rows measured narrows them; it is not a grouping to show."""
+    measured = [a.column for a in reading.aggregates if a.column is not None]
+    if not measured or reading.groups or reading.count:
+        return reading
+    end = min(m.end for m in measured)
+    context = [
+        p
+        for p in reading.projections
+        if p.start > end and _word_before(reading.tokens, p.start) in _PLACE_WORDS
+    ]
+    if context:
+        reading.projections = [p for p in reading.projections if not any(p is c for c in context)]
+        reading.notes.extend(f"{c.text!r} narrows the rows measured (not shown)" for c in context)
+    return reading
+
+
+_LISTED_AFTER = frozenset(
+    {"and", "or", "the", "their", "its", "his", "her", "also", "as", "well", "of", "both"}
+    | {"corresponding", "respective"}
+)
+
+
+def unlisted_columns_are_refused(reading: Reading) -> Reading:
+    """'names of scientists who are assigned to any project', 'employees who report to
+    Nancy': a column word after the first output that is neither listed with it ('the
+    name and the age', 'the start and end dates') nor fixed by a value, but sits in a
+    clause about the rows, may be shown or only describe them: refused."""
+    shown = reading.projections
+    for index, link in enumerate(shown[1:], start=1):
+        if any(_same_column(link, earlier) for earlier in shown[:index]):
+            continue  # 'the studios and the number of films by that studio'
+        if any(link is fixed for fixed in reading.fixed_projections):
+            continue
+        before = reading.tokens[link.start - 1]
+        if before.index in reading.linked or before.norm in _LISTED_AFTER:
+            continue
+        if before.kind == "number":
+            continue
+        reading.problems.append(
+            f"could not tell whether {link.text!r} is asked for or only describes the rows"
+        )
+        break
+    return reading
+
+
+def one_named_row_is_not_a_group(reading: Reading) -> Reading:
+    """'the number of albums by the artist Metallica': a table followed right away by a
+    value that names one of its rows is that row, not one group per row."""
+    for condition in reading.conditions:
+        value = condition.value_link
+        if value is None or condition.op != "=":
+            continue
+        reading.groups = [
+            g
+            for g in reading.groups
+            if not (
+                g.best.element.kind == "table"
+                and g.end == value.start
+                and g.best.element.table == value.best.element.table
+            )
+        ]
+    return reading
+
+
 READING_RULES = (
     listed_tables_as_columns,
+    one_named_row_is_not_a_group,
+    measured_rows_context_is_not_output,
+    possessed_nouns_are_not_outputs,
     measured_columns_are_not_outputs,
+    entity_nouns_are_not_outputs,
+    split_words_are_not_outputs,
     verbs_are_not_outputs,
     drop_context_after_count,
     columns_for_table_nouns,
     rank_by_frequency,
     fixed_projections,
+    unlisted_columns_are_refused,
 )
 
 
