@@ -1656,3 +1656,23 @@ def test_a_text_column_of_words_ranked_against_a_number_is_refused() -> None:
     # numbers stored as text still compare
     draft = translate("Which books have more than 100 pages?", catalog)
     assert draft.sql.count("pages") == 1
+
+
+def test_groups_of_one_row_measure_all_rows() -> None:
+    """Grouping a table by its own key measures each row alone; the measure is over all."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE arena (arena_id INTEGER PRIMARY KEY, name VARCHAR, home_games INTEGER,"
+        " city VARCHAR);"
+        "INSERT INTO arena VALUES (1, 'North', 4, 'Oslo'), (2, 'South', 8, 'Oslo'),"
+        " (3, 'East', 6, 'Rome')"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "What are the maximum, minimum and average home games each arena held?", catalog
+    )
+    assert_same_rows(
+        con, draft, "SELECT MAX(home_games), MIN(home_games), AVG(home_games) FROM arena"
+    )
+    with pytest.raises(TranslationError, match="single row"):
+        translate("How many cities are there that have more than 3 arenas?", catalog)

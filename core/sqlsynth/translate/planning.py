@@ -159,6 +159,7 @@ class Planner:
         self.refuse_loosely_joined(plan)
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
+        plan = self.without_single_row_groups(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
@@ -919,6 +920,45 @@ class Planner:
         return (numeric or self.parts.select)[0]
 
     # joins and assembly
+
+    def without_single_row_groups(self, plan: QueryPlan) -> QueryPlan:
+        """'the maximum, minimum and average home games each stadium held': groups by a
+        table's key (or by the measured column itself) hold one row each, so every measure
+        would just repeat that row's value; the measures are taken over all rows instead.
+        Comparing or ranking such one-row measures is refused."""
+        grouped = {(c.table.lower(), c.column.lower()) for c in plan.group_by}
+
+        def one_row(table: str) -> bool:
+            key = self.graph.table(table).primary_key
+            return (
+                bool(key)
+                and all((table.lower(), k.lower()) in grouped for k in key)
+                and not any(
+                    not edge.forward
+                    for other in plan.tables
+                    for edge in self.graph.paths_from(table).get(other.lower(), [])
+                )
+            )
+
+        def single(item: SelectItem) -> bool:
+            if item.column is None:
+                return any(one_row(t) for t in plan.tables)
+            column = (item.column.table.lower(), item.column.column.lower())
+            return column in grouped or one_row(item.column.table)
+
+        measures = [i for i in plan.select if i.aggregate]
+        ranked = [*(h.item for h in plan.having), *(o.item for o in plan.order_by)]
+        ranked = [i for i in ranked if i.aggregate]
+        if not plan.group_by or not measures or not all(map(single, [*measures, *ranked])):
+            return plan
+        if ranked:
+            raise TranslationError(
+                "every group would hold a single row, so comparing or ranking its "
+                f"{ranked[0].aggregate} says nothing",
+                hint="name a column whose values repeat to group by",
+            )
+        self.parts.notes.append("each group would hold one row: measured over all rows instead")
+        return QueryPlan(**{**dict(plan), "select": tuple(measures), "group_by": ()})
 
     def fans_out(self, grain: str) -> bool:
         """Whether joining the plan's tables repeats rows of ``grain`` (a one-to-many step)."""
