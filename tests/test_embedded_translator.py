@@ -1676,3 +1676,9 @@ def test_groups_of_one_row_measure_all_rows() -> None:
     )
     with pytest.raises(TranslationError, match="single row"):
         translate("How many cities are there that have more than 3 arenas?", catalog)
+    con.execute(
+        "CREATE TABLE player (player_id INTEGER PRIMARY KEY, arena_id INTEGER"
+        " REFERENCES arena (arena_id), name VARCHAR)"
+    )
+    with pytest.raises(TranslationError, match="single row"):
+        translate("How many players does each arena have? List its id.", duckdb_catalog(con))

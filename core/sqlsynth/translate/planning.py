@@ -925,7 +925,8 @@ class Planner:
         """'the maximum, minimum and average home games each stadium held': groups by a
         table's key (or by the measured column itself) hold one row each, so every measure
         would just repeat that row's value; the measures are taken over all rows instead.
-        Comparing or ranking such one-row measures is refused."""
+        Comparing or ranking such one-row measures, or showing them beside columns the
+        question asks for, is refused: the groups were misread."""
         grouped = {(c.table.lower(), c.column.lower()) for c in plan.group_by}
 
         def one_row(table: str) -> bool:
@@ -951,10 +952,12 @@ class Planner:
         ranked = [i for i in ranked if i.aggregate]
         if not plan.group_by or not measures or not all(map(single, [*measures, *ranked])):
             return plan
-        if ranked:
+        measured = {i.column for i in measures}
+        asked = [p for p in self.reading.projections if self.resolver.column(p) not in measured]
+        if ranked or asked:
             raise TranslationError(
-                "every group would hold a single row, so comparing or ranking its "
-                f"{ranked[0].aggregate} says nothing",
+                "every group would hold a single row, so its measures say nothing "
+                "about the columns asked for",
                 hint="name a column whose values repeat to group by",
             )
         self.parts.notes.append("each group would hold one row: measured over all rows instead")
