@@ -1682,3 +1682,24 @@ def test_groups_of_one_row_measure_all_rows() -> None:
     )
     with pytest.raises(TranslationError, match="single row"):
         translate("How many players does each arena have? List its id.", duckdb_catalog(con))
+
+
+def test_a_bare_id_beside_groups_is_the_groups_key() -> None:
+    """'ids' loosely names the counted table's key; shown per group it is the group's."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE team (team_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE player (player_id INTEGER PRIMARY KEY,"
+        " team_id INTEGER REFERENCES team (team_id), name VARCHAR);"
+        "INSERT INTO team VALUES (1, 'Reds'), (2, 'Blues');"
+        "INSERT INTO player VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 2, 'c')"
+    )
+    draft = translate(
+        "Show the titles, ids and the number of players for each team.", duckdb_catalog(con)
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT t.title, t.team_id, COUNT(*) FROM team t JOIN player p"
+        " ON p.team_id = t.team_id GROUP BY t.team_id, t.title",
+    )

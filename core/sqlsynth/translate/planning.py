@@ -718,7 +718,7 @@ class Planner:
         reading = self.reading
         grouped: list[ColumnRef] = []
         shown: list[ColumnRef] = []
-        projections = [self.shown_ref(link) for link in reading.projections]
+        projections = [self.group_key(link) or self.shown_ref(link) for link in reading.projections]
         named = {c.table.lower() for c in projections}
         for link in reading.groups:
             if link.best.element.kind == "table" and self.groups_own_rows(link, projections):
@@ -749,6 +749,22 @@ class Planner:
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def group_key(self, link: Link) -> ColumnRef | None:
+        """'the description, id and number of employees for each role': a bare 'id' shown
+        beside groups of one table is that table's key, not the key of the rows counted."""
+        if link.text.lower() not in ("id", "ids") or link.best.how == "exact":
+            return None
+        tables = {self.table_of(g) for g in self.reading.groups if g.best.element.kind == "table"}
+        if len(tables) != 1 or self.table_of(link) in tables:
+            return None
+        (table,) = tables
+        key = self.graph.table(table).primary_key
+        if len(key) != 1:
+            return None
+        self.parts.need(table)
+        self.parts.notes.append(f"{link.text!r}: the key of each {table} group")
+        return ColumnRef(table=table, column=key[0])
 
     def shown_reference(self, link: Link, projections: list[ColumnRef]) -> bool:
         """'the role codes and the number of employees in each role': a shown column that
