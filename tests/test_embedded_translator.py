@@ -1703,3 +1703,25 @@ def test_a_bare_id_beside_groups_is_the_groups_key() -> None:
         "SELECT t.title, t.team_id, COUNT(*) FROM team t JOIN player p"
         " ON p.team_id = t.team_id GROUP BY t.team_id, t.title",
     )
+
+
+def test_a_group_the_filters_fix_only_places_the_measure() -> None:
+    """'the number of cars by the maker Ford': the maker the filter picks says which cars
+    are counted; it is not a group to show."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE maker (name VARCHAR PRIMARY KEY, country VARCHAR);"
+        "CREATE TABLE car (car_id INTEGER PRIMARY KEY, maker VARCHAR REFERENCES maker (name),"
+        " price INTEGER);"
+        "INSERT INTO maker VALUES ('Ford', 'USA'), ('Kia', 'Korea'), ('GM', 'USA');"
+        "INSERT INTO car VALUES (1, 'Ford', 10), (2, 'Ford', 20), (3, 'Kia', 5), (4, 'GM', 30)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Find the number of cars by the maker 'Ford'.", catalog)
+    assert_same_rows(con, draft, "SELECT COUNT(*) FROM car WHERE maker = 'Ford'")
+    draft = translate("What is the average price of cars by makers in USA?", catalog)
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT AVG(price) FROM car JOIN maker ON maker.name = car.maker WHERE country = 'USA'",
+    )

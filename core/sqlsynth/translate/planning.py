@@ -718,9 +718,15 @@ class Planner:
         reading = self.reading
         grouped: list[ColumnRef] = []
         shown: list[ColumnRef] = []
-        projections = [self.group_key(link) or self.shown_ref(link) for link in reading.projections]
+        projections = [
+            self.group_key(link) or self.shown_ref(link)
+            for link in reading.projections
+            if reading.groups or not self.places_measure(link, ("in", "from", "of", "at", "by"))
+        ]
         named = {c.table.lower() for c in projections}
         for link in reading.groups:
+            if self.places_measure(link, ("by",)):
+                continue
             if link.best.element.kind == "table" and self.groups_own_rows(link, projections):
                 continue
             if link.best.element.kind == "table" and self.shown_reference(link, projections):
@@ -749,6 +755,46 @@ class Planner:
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def places_measure(self, link: Link, prepositions: tuple[str, ...]) -> bool:
+        """'the average price of wines in appelations in Sonoma County', 'the number of
+        albums by the artist Metallica': a column or table named after the measure, behind
+        a preposition, whose rows the filters pick says where the measure is taken; it is
+        neither shown nor grouped by."""
+        reading = self.reading
+        starts = [a.column.start for a in reading.aggregates if a.column is not None]
+        if reading.count and reading.count_at is not None:
+            starts.append(reading.count_at)
+        if not starts or link.start < min(starts):
+            return False
+        words = [t.norm for t in reading.tokens[: link.start]]
+        while words and words[-1] in ("the", "all"):
+            words.pop()
+        if not words or words[-1] not in prepositions:
+            return False
+        if link.best.element.kind == "table":
+            table = self.table_of(link).lower()
+            return any(
+                isinstance(f, Predicate)
+                and (f.column.table.lower() == table or table in self.referred(f.column))
+                for f in self.parts.filters
+            )
+        column = self.resolver.column(link)
+        referred = self.referred(column)
+        if self.resolver.is_key(_element(column)) or self.is_label(column):
+            referred.add(column.table.lower())  # the column names its table's rows
+        return any(
+            isinstance(f, Predicate) and (f.column == column or f.column.table.lower() in referred)
+            for f in self.parts.filters
+        )
+
+    def referred(self, column: ColumnRef) -> set[str]:
+        """The tables a foreign-key column refers to."""
+        return {
+            edge.target.lower()
+            for edge in self.graph.edges[column.table.lower()]
+            if edge.forward and any(mine == column.column for mine, _ in edge.keys)
+        }
 
     def group_key(self, link: Link) -> ColumnRef | None:
         """'the description, id and number of employees for each role': a bare 'id' shown
