@@ -1725,3 +1725,27 @@ def test_a_group_the_filters_fix_only_places_the_measure() -> None:
         draft,
         "SELECT AVG(price) FROM car JOIN maker ON maker.name = car.maker WHERE country = 'USA'",
     )
+
+
+def test_counting_rows_that_have_related_rows_is_one_number() -> None:
+    """'How many clients have at least one purchase ...' counts the qualifying clients."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE client (client_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE purchase (purchase_id INTEGER PRIMARY KEY,"
+        " client_id INTEGER REFERENCES client (client_id), status VARCHAR);"
+        "INSERT INTO client VALUES (1, 'a'), (2, 'b'), (3, 'c');"
+        "INSERT INTO purchase VALUES (1, 1, 'Cancelled'), (2, 1, 'Cancelled'), (3, 2, 'Done'),"
+        " (4, 3, 'Cancelled')"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "How many clients have at least one purchase with status 'Cancelled'?", catalog
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT COUNT(DISTINCT client_id) FROM purchase WHERE status = 'Cancelled'",
+    )
+    with pytest.raises(TranslationError, match="count over groups"):
+        translate("How many clients have more than 1 purchase?", catalog)

@@ -160,6 +160,7 @@ class Planner:
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
         plan = self.without_single_row_groups(plan)
+        plan = self.count_qualifying_rows(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
@@ -1024,6 +1025,36 @@ class Planner:
             )
         self.parts.notes.append("each group would hold one row: measured over all rows instead")
         return QueryPlan(**{**dict(plan), "select": tuple(measures), "group_by": ()})
+
+    def count_qualifying_rows(self, plan: QueryPlan) -> QueryPlan:
+        """'How many customers have at least one cancelled order?': the customers counted
+        are the groups the HAVING keeps, so the answer is one number. Having at least one
+        related row is what the join already keeps (COUNT DISTINCT of the key); a higher
+        threshold needs a count over the groups, which is refused."""
+        reading = self.reading
+        if not (plan.having and reading.count and reading.counted is not None):
+            return plan
+        if reading.counted.best.element.kind != "table":
+            return plan
+        table = self.graph.table(self.table_of(reading.counted))
+        grouped = {(c.table.lower(), c.column.lower()) for c in plan.group_by}
+        key = [(table.name.lower(), k.lower()) for k in table.primary_key]
+        if len(key) != 1 or not set(key) <= grouped:
+            return plan
+        if not all((h.op, h.value) in ((">=", 1), (">", 0)) for h in plan.having):
+            raise TranslationError(
+                f"counting the {table.name} rows that pass a count comparison needs a "
+                "count over groups",
+                hint="ask for the rows themselves, e.g. 'which ... have ...'",
+            )
+        item = SelectItem(
+            column=ColumnRef(table=table.name, column=table.primary_key[0]),
+            aggregate="count",
+            distinct=True,
+            alias=next((i.alias for i in plan.select if i.aggregate == "count"), None),
+        )
+        self.parts.notes.append(f"count the {table.name} rows that have related rows")
+        return QueryPlan(**{**dict(plan), "select": (item,), "group_by": (), "having": ()})
 
     def fans_out(self, grain: str) -> bool:
         """Whether joining the plan's tables repeats rows of ``grain`` (a one-to-many step)."""
