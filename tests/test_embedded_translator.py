@@ -1749,3 +1749,20 @@ def test_counting_rows_that_have_related_rows_is_one_number() -> None:
     )
     with pytest.raises(TranslationError, match="count over groups"):
         translate("How many clients have more than 1 purchase?", catalog)
+
+
+def test_rows_without_a_declared_key_are_counted_by_the_column_others_refer_to() -> None:
+    """A join repeats hall rows; ``hall_id``, which the link table refers to, counts each
+    hall once though the table declares no primary key."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE hall (hall_id INTEGER UNIQUE, hall_name VARCHAR);"
+        "CREATE TABLE feature (feature_id INTEGER PRIMARY KEY, feature_name VARCHAR);"
+        "CREATE TABLE hall_feature (hall_id INTEGER REFERENCES hall (hall_id),"
+        " feature_id INTEGER REFERENCES feature (feature_id));"
+        "INSERT INTO hall VALUES (1, 'A'), (2, 'B'), (3, 'C');"
+        "INSERT INTO feature VALUES (1, 'Wifi'), (2, 'Gym');"
+        "INSERT INTO hall_feature VALUES (1, 1), (2, 1), (3, 1), (1, 2), (2, 2)"
+    )
+    draft = translate("What is the most common feature in the halls?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 'Wifi'")

@@ -695,11 +695,24 @@ class Planner:
         self.parts.need(table_name)
         table = self.graph.table(table_name)
         alias = f"{'_'.join(singular(w) for w in identifier_words(table.name))}_count"
-        if self.fans_out(table.name) and len(table.primary_key) == 1:
-            key = ColumnRef(table=table.name, column=table.primary_key[0])
-            self.parts.notes.append(f"count DISTINCT {key}: a join repeats {table.name} rows")
-            return SelectItem(column=key, aggregate="count", distinct=True, alias=alias)
-        return SelectItem(aggregate="count", alias=alias)
+        if not self.fans_out(table.name):
+            return SelectItem(aggregate="count", alias=alias)
+        keys = list(table.primary_key) or self.referenced(table.name)
+        if len(keys) != 1:
+            raise TranslationError(
+                f"a join repeats {table.name} rows and it has no single-column key to "
+                "count them once",
+                hint=f"declare the primary key of {table.name}",
+            )
+        key = ColumnRef(table=table.name, column=keys[0])
+        self.parts.notes.append(f"count DISTINCT {key}: a join repeats {table.name} rows")
+        return SelectItem(column=key, aggregate="count", distinct=True, alias=alias)
+
+    def referenced(self, table: str) -> list[str]:
+        """The columns of ``table`` that single-column foreign keys refer to: a table
+        without a declared key is still told apart by what others refer to it by."""
+        edges = self.graph.edges[table.lower()]
+        return sorted({e.keys[0][0] for e in edges if not e.forward and len(e.keys) == 1})
 
     def aggregate_item(self, aggregate: Aggregate) -> SelectItem:
         if aggregate.column is None:
