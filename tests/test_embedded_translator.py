@@ -1766,3 +1766,17 @@ def test_rows_without_a_declared_key_are_counted_by_the_column_others_refer_to()
     )
     draft = translate("What is the most common feature in the halls?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT 'Wifi'")
+
+
+def test_a_measure_over_all_rows_of_a_table_is_not_grouped_by_them() -> None:
+    """'in all accounts' spans the accounts; it does not ask for one total per account."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE account (account_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE checking (account_id INTEGER PRIMARY KEY"
+        " REFERENCES account (account_id), balance INTEGER);"
+        "INSERT INTO account VALUES (1, 'a'), (2, 'b');"
+        "INSERT INTO checking VALUES (1, 10), (2, 20)"
+    )
+    draft = translate("What is the total checking balance in all accounts?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT SUM(balance) FROM checking")

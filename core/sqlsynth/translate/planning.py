@@ -762,7 +762,7 @@ class Planner:
                         hint="ask about the table that refers to it",
                     )
         measured = {item.column.table.lower() for item in measures if item.column is not None}
-        if not grouped and self.subject_is_entity(measured):
+        if not grouped and self.subject_is_entity(measured) and not self.over_all_rows():
             keys, label = self.entity_columns(self.entity_table(projections))
             if projections:
                 keys = [k for k in keys if k not in label]
@@ -887,6 +887,16 @@ class Planner:
         if self.fixes_one_subject_row():
             return False  # 'the average price of lessons taught by Janessa Sawayn'
         return bool(measured) and subject not in measured
+
+    def over_all_rows(self) -> bool:
+        """'the total checking balance in all accounts': the subject named after 'all'
+        is what the measure spans, not one group per row."""
+        subject = self.parts.subject.lower()
+        for link in self.reading.tables:
+            words = [t.norm for t in self.reading.tokens[: link.start]]
+            if self.table_of(link).lower() == subject and words[-1:] == ["all"]:
+                return not self.reading.having
+        return False
 
     def fixes_one_subject_row(self) -> bool:
         """Whether a filter picks the subject's rows by value ('at the Amersham station'):
