@@ -1780,3 +1780,21 @@ def test_a_measure_over_all_rows_of_a_table_is_not_grouped_by_them() -> None:
     )
     draft = translate("What is the total checking balance in all accounts?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT SUM(balance) FROM checking")
+
+
+def test_a_column_noun_after_the_counted_table_is_what_is_counted() -> None:
+    """'product types' counts distinct types, 'furniture components' adds up the
+    components a counting column holds; neither counts the table's rows."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product_type_code VARCHAR);"
+        "INSERT INTO product VALUES (1, 'Food'), (2, 'Food'), (3, 'Tool');"
+        "CREATE TABLE furniture (furniture_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " num_of_component INTEGER);"
+        "INSERT INTO furniture VALUES (1, 'chair', 3), (2, 'desk', 5)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Find the number of different product types.", catalog)
+    assert_same_rows(con, draft, "SELECT COUNT(DISTINCT product_type_code) FROM product")
+    draft = translate("How many furniture components are there in total?", catalog)
+    assert_same_rows(con, draft, "SELECT SUM(num_of_component) FROM furniture")

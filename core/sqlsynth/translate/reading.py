@@ -1300,7 +1300,10 @@ def drop_context_after_count(reading: Reading) -> Reading:
                 for c in reading.conditions
                 if (named := c.value_link or c.column) is not None
             )
-            if link.best.how in ("exact", "lemma") and not filtered:
+            if _names_counted_column(reading, link) and not filtered:
+                reading.notes.append(f"{link.text!r} is what is counted")
+                reading.counted = link
+            elif link.best.how in ("exact", "lemma") and not filtered:
                 # 'how many companies are headquartered in the US': a column named in full
                 # says something about the counted rows that no filter captured
                 reading.unplaced.append(link.text)
@@ -1308,6 +1311,20 @@ def drop_context_after_count(reading: Reading) -> Reading:
                 reading.notes.append(f"{link.text!r} describes what is counted (not shown)")
         reading.projections = kept
     return reading
+
+
+def _names_counted_column(reading: Reading, link: Link) -> bool:
+    """'the number of different product types', 'how many furniture components': a column
+    noun right after the counted table's noun is what is counted (distinct values, or the
+    sum of a column that holds counts)."""
+    counted = reading.counted
+    return (
+        counted is not None
+        and counted.best.element.kind == "table"
+        and link.best.element.kind == "column"
+        and link.start == counted.end
+        and link.best.element.table == counted.best.element.table
+    )
 
 
 def columns_for_table_nouns(reading: Reading) -> Reading:
