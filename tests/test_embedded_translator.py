@@ -1798,3 +1798,27 @@ def test_a_column_noun_after_the_counted_table_is_what_is_counted() -> None:
     assert_same_rows(con, draft, "SELECT COUNT(DISTINCT product_type_code) FROM product")
     draft = translate("How many furniture components are there in total?", catalog)
     assert_same_rows(con, draft, "SELECT SUM(num_of_component) FROM furniture")
+
+
+def test_a_maximum_number_of_a_text_count_column_keeps_the_maximum() -> None:
+    """'the maximum number of rooms' over a ``room_count`` stored as text is its MAX, not
+    a silent SUM; an average of text is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE apartment (apt_id INTEGER PRIMARY KEY, apt_type_code VARCHAR,"
+        " room_count VARCHAR);"
+        "INSERT INTO apartment VALUES (1, 'Flat', '3'), (2, 'Flat', '5'), (3, 'Studio', '1')"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "Show each apartment type code, and the maximum and minimum number of rooms for each type.",
+        catalog,
+    )
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT apt_type_code, MAX(room_count), MIN(room_count) FROM apartment"
+        " GROUP BY apt_type_code",
+    )
+    with pytest.raises(TranslationError, match="not numeric"):
+        translate("What is the average number of rooms of apartments?", catalog)

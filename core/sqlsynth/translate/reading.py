@@ -328,12 +328,22 @@ class Reader:
                 self.set_pending("aggregate", "sum")  # 'the total number of hours'
             if self.pending == "aggregate":
                 return  # 'the average number of bedrooms': the aggregate of that column
+        if self.pending == "aggregate" and self.pending_arg != "sum" and self.column_follows():
+            return  # 'the maximum number of rooms' over a ``room_count`` stored as text
         if self.pending == "aggregate" and self.pending_arg == "sum":
             self.pending = ""  # "total number of": the number is the aggregate
         self.reading.count = True
         if self.reading.count_at is None:
             self.reading.count_at = cue.start
         self.set_pending("count")
+
+    def column_follows(self) -> bool:
+        """Whether the next unit names a column that is not a key."""
+        following = self.peek()
+        link = following.link if following is not None else None
+        if link is None or link.best.element.kind != "column":
+            return False
+        return "id" not in identifier_words(link.best.element.column or "")
 
     def numeric_column_follows(self) -> bool:
         """Whether the next unit names a numeric column that is not a key ('hours')."""
