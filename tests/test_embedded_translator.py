@@ -1822,3 +1822,14 @@ def test_a_maximum_number_of_a_text_count_column_keeps_the_maximum() -> None:
     )
     with pytest.raises(TranslationError, match="not numeric"):
         translate("What is the average number of rooms of apartments?", catalog)
+
+
+def test_a_superlative_listed_after_an_aggregate_is_an_aggregate() -> None:
+    """'the average and largest salary' asks for both, not just the largest."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE clerk (clerk_id INTEGER PRIMARY KEY, name VARCHAR, salary INTEGER);"
+        "INSERT INTO clerk VALUES (1, 'a', 10), (2, 'b', 30)"
+    )
+    draft = translate("What is the average and largest salary of all clerks?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT AVG(salary), MAX(salary) FROM clerk")

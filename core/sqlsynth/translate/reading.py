@@ -393,6 +393,14 @@ class Reader:
         listed with 'and' before their column are aggregates of it, like 'minimum'."""
         previous = self.reading.superlative
         adjacent = self.last_unit is not None and self.last_unit.cue is not None
+        if self.pending == "aggregate" and self.conjunction == "and" and adjacent:
+            if cue.arg not in _AGGREGATE_FUNCTIONS:
+                return False
+            # 'the average and largest salary': listed after an aggregate, it is one too
+            self.stacked.append(_AGGREGATE_FUNCTIONS[self.pending_arg])
+            self.conjunction = ""
+            self.pending_arg = cue.arg
+            return True
         if self.pending != "superlative" or previous is None:
             return False
         if self.conjunction != "and" and not adjacent:
