@@ -1833,3 +1833,20 @@ def test_a_superlative_listed_after_an_aggregate_is_an_aggregate() -> None:
     )
     draft = translate("What is the average and largest salary of all clerks?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT AVG(salary), MAX(salary) FROM clerk")
+
+
+def test_counting_the_rows_each_row_refers_to_groups_by_the_shown_values() -> None:
+    """Each policy refers to one customer: 'policy types used by more than 1 customer'
+    counts customers per type, not per policy (always at most one)."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE customer (customer_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE policy (policy_id INTEGER PRIMARY KEY,"
+        " customer_id INTEGER REFERENCES customer (customer_id), policy_type VARCHAR);"
+        "INSERT INTO customer VALUES (1, 'a'), (2, 'b');"
+        "INSERT INTO policy VALUES (1, 1, 'Car'), (2, 2, 'Car'), (3, 1, 'Home')"
+    )
+    draft = translate(
+        "Find all the policy types that are used by more than 1 customer.", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT 'Car'")

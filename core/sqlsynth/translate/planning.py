@@ -763,12 +763,27 @@ class Planner:
                     )
         measured = {item.column.table.lower() for item in measures if item.column is not None}
         if not grouped and self.subject_is_entity(measured) and not self.over_all_rows():
-            keys, label = self.entity_columns(self.entity_table(projections))
+            entity = self.entity_table(projections)
+            if projections and self.counts_parents(entity):
+                self.parts.notes.append(f"grouped by the columns shown: each {entity} row has one")
+                return projections, projections
+            keys, label = self.entity_columns(entity)
             if projections:
                 keys = [k for k in keys if k not in label]
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def counts_parents(self, entity: str) -> bool:
+        """'the policy types used by more than 2 customers': each policy refers to one
+        customer, so per policy the count is at most one; the counted rows gather under
+        the shown values instead."""
+        counted = {self.table_of(h[2]).lower() for h in self.reading.having}
+        counted |= {t.lower() for t in self.counted_tables()}
+        paths = self.graph.paths_from(entity)
+        return bool(counted) and all(
+            t in paths and t != entity.lower() and all(e.forward for e in paths[t]) for t in counted
+        )
 
     def places_measure(self, link: Link, prepositions: tuple[str, ...]) -> bool:
         """'the average price of wines in appelations in Sonoma County', 'the number of
