@@ -1850,3 +1850,18 @@ def test_counting_the_rows_each_row_refers_to_groups_by_the_shown_values() -> No
         "Find all the policy types that are used by more than 1 customer.", duckdb_catalog(con)
     )
     assert_same_rows(con, draft, "SELECT 'Car'")
+
+
+def test_a_name_after_a_text_column_in_a_grouped_query_is_that_column() -> None:
+    """'the party name ... in each party' groups by party alone, not by party and name."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE representative (rep_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " party VARCHAR);"
+        "INSERT INTO representative VALUES (1, 'a', 'Red'), (2, 'b', 'Red'), (3, 'c', 'Blue')"
+    )
+    draft = translate(
+        "Show the party name and the number of representatives in each party.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT party, COUNT(*) FROM representative GROUP BY party")

@@ -735,7 +735,8 @@ class Planner:
         projections = [
             self.group_key(link) or self.shown_ref(link)
             for link in reading.projections
-            if reading.groups or not self.places_measure(link, ("in", "from", "of", "at", "by"))
+            if (reading.groups or not self.places_measure(link, ("in", "from", "of", "at", "by")))
+            and not self.names_previous_column(link)
         ]
         named = {c.table.lower() for c in projections}
         for link in reading.groups:
@@ -773,6 +774,27 @@ class Planner:
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def names_previous_column(self, link: Link) -> bool:
+        """'the party name and the number of representatives in each party': 'name' right
+        after a text column names that column's values; grouping by another name column
+        too would split the groups."""
+        if link.text.lower() not in ("name", "names"):
+            return False
+        previous = [
+            other
+            for other in (*self.reading.projections, *self.reading.groups)
+            if other.end == link.start and other.best.element.kind == "column"
+        ]
+        if not previous:
+            return False
+        column = self.resolver.column(previous[0])
+        if self.resolver.kind_of(_element(column)) != "text" or self.resolver.is_key(
+            _element(column)
+        ):
+            return False
+        self.parts.notes.append(f"'{previous[0].text} {link.text}': the {column} values")
+        return True
 
     def counts_parents(self, entity: str) -> bool:
         """'the policy types used by more than 2 customers': each policy refers to one
