@@ -1865,3 +1865,19 @@ def test_a_name_after_a_text_column_in_a_grouped_query_is_that_column() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT party, COUNT(*) FROM representative GROUP BY party")
+
+
+def test_a_shown_column_the_named_groups_do_not_fix_is_refused() -> None:
+    """'the state and the number of representatives in each party': a party has many
+    states, so showing the state would split the parties' groups."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE representative (rep_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " party VARCHAR, state VARCHAR);"
+        "INSERT INTO representative VALUES (1, 'a', 'Red', 'NY'), (2, 'b', 'Red', 'CA')"
+    )
+    with pytest.raises(TranslationError, match="split the groups"):
+        translate(
+            "Show the state and the number of representatives in each party.",
+            duckdb_catalog(con),
+        )

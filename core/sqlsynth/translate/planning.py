@@ -762,6 +762,7 @@ class Planner:
                         "'most common' needs a column whose values repeat",
                         hint="ask about the table that refers to it",
                     )
+        self.refuse_split_groups(grouped, projections)
         measured = {item.column.table.lower() for item in measures if item.column is not None}
         if not grouped and self.subject_is_entity(measured) and not self.over_all_rows():
             entity = self.entity_table(projections)
@@ -774,6 +775,37 @@ class Planner:
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def refuse_split_groups(self, grouped: list[ColumnRef], projections: list[ColumnRef]) -> None:
+        """'How many invoices were billed from each state?' with 'billed' read as a billing
+        address: a shown column that the named groups do not fix (not grouped, and no
+        grouped key leads to its row) would split each group into many."""
+        hidden = self.reading.hidden_groups
+        named = [g for g in self.reading.groups if not any(g is h for h in hidden)]
+        if not named or not grouped:
+            return
+        keyed = {c.table.lower() for c in grouped if self.key_grouped(c.table, grouped)}
+        keyed |= {t for c in grouped for t in self.referred(c)}  # a foreign key fixes its row
+        fixed = set(keyed)
+        for table in keyed:
+            for other, path in self.graph.paths_from(table).items():
+                if all(edge.forward for edge in path):
+                    fixed.add(other)
+        for column in projections:
+            if column in grouped or column.table.lower() in fixed:
+                continue
+            if self.resolver.is_key(_element(column)):
+                continue  # 'the names and ids of albums': each id is one album
+            raise TranslationError(
+                f"{column} is not one value per group of "
+                f"{', '.join(str(g) for g in grouped)}: showing it would split the groups",
+                hint=f"ask for {column.column} separately",
+            )
+
+    def key_grouped(self, table: str, grouped: list[ColumnRef]) -> bool:
+        """Whether every column of ``table``'s primary key is grouped."""
+        key = set(self.graph.table(table).primary_key)
+        return bool(key) and key <= {g.column for g in grouped if g.table == table}
 
     def names_previous_column(self, link: Link) -> bool:
         """'the party name and the number of representatives in each party': 'name' right
