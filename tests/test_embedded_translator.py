@@ -1881,3 +1881,19 @@ def test_a_shown_column_the_named_groups_do_not_fix_is_refused() -> None:
             "Show the state and the number of representatives in each party.",
             duckdb_catalog(con),
         )
+
+
+def test_ranking_a_measure_over_all_rows_is_refused() -> None:
+    """A measure without groups is one row; ordering or limiting it means the question's
+    groups ('the customer type with the most customers') were not read."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE customer (customer_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " customer_type_code VARCHAR);"
+        "INSERT INTO customer VALUES (1, 'a', 'Good'), (2, 'b', 'Good'), (3, 'c', 'Bad')"
+    )
+    with pytest.raises(TranslationError, match="one value over all rows"):
+        translate(
+            "How many customers are there in the customer type with the most customers?",
+            duckdb_catalog(con),
+        )

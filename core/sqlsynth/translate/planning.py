@@ -155,6 +155,7 @@ class Planner:
                 hint="say what decides the first rows, e.g. 'the 5 newest orders'",
             )
         plan = count_joined_rows(count_link_rows(self.assemble(), self.graph))
+        refuse_ranked_single_row(plan)
         plan = count_rows_of_one_value(plan)
         self.refuse_loosely_joined(plan)
         refuse_wide_aggregate(plan)
@@ -1334,6 +1335,18 @@ MAX_AGGREGATED_JOINS = 1
 """Groups or distinct counts over more joins than this are refused: with three or more
 tables, which rows a group stands for and which are counted is mostly a guess (about
 two in three such answers were wrong on the development benchmark)."""
+
+
+def refuse_ranked_single_row(plan: QueryPlan) -> None:
+    """'How many customers are there in the customer type with the most customers?': an
+    aggregate without groups is one row, so ranking it means the groups were missed."""
+    aggregated = any(item.aggregate for item in plan.select)
+    if aggregated and not plan.group_by and (plan.order_by or plan.limit is not None):
+        raise TranslationError(
+            "the measure is one value over all rows, yet the question ranks or limits it: "
+            "could not tell what to group by",
+            hint="say what the measure is per, e.g. 'for each type'",
+        )
 
 
 def refuse_wide_join(plan: QueryPlan) -> None:
