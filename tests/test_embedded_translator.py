@@ -1897,3 +1897,22 @@ def test_ranking_a_measure_over_all_rows_is_refused() -> None:
             "How many customers are there in the customer type with the most customers?",
             duckdb_catalog(con),
         )
+
+
+def test_category_values_listed_with_and_beside_a_measure_are_groups() -> None:
+    """'the average age for male and female students' is one average per sex; 'the Sales
+    and Ops teams' names rows whose total is taken together."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE pupil (pupil_id INTEGER PRIMARY KEY, name VARCHAR, sex VARCHAR,"
+        " age INTEGER);"
+        "INSERT INTO pupil VALUES (1, 'a', 'male', 10), (2, 'b', 'female', 12),"
+        " (3, 'c', 'male', 14);"
+        "CREATE TABLE team (team_id INTEGER PRIMARY KEY, name VARCHAR, budget INTEGER);"
+        "INSERT INTO team VALUES (1, 'Sales', 5), (2, 'Ops', 7), (3, 'Legal', 9)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Show the average age for male and female pupils.", catalog)
+    assert_same_rows(con, draft, "SELECT AVG(age), sex FROM pupil GROUP BY sex")
+    draft = translate("What is the total budget of the Sales and Ops teams?", catalog)
+    assert_same_rows(con, draft, "SELECT 12")

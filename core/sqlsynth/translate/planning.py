@@ -616,6 +616,9 @@ class Planner:
             return False
         if reading.projections:
             return False
+        listed = [c.value_link.start for c in reading.conditions if c.listed and c.value_link]
+        if not reading.groups and listed:
+            return min(starts) < min(listed)  # 'the average age for male and female students'
         shown = [link.start for link in reading.groups]
         if not shown or min(starts) > min(shown):
             return False
@@ -763,6 +766,10 @@ class Planner:
                         "'most common' needs a column whose values repeat",
                         hint="ask about the table that refers to it",
                     )
+        if not reading.groups:
+            listed = self.listed_values()
+            grouped += listed
+            shown += listed
         self.refuse_split_groups(grouped, projections)
         measured = {item.column.table.lower() for item in measures if item.column is not None}
         if not grouped and self.subject_is_entity(measured) and not self.over_all_rows():
@@ -776,6 +783,23 @@ class Planner:
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def listed_values(self) -> list[ColumnRef]:
+        """'the average age for male and female students', 'how many artists are male and
+        how many are female': category values listed with 'and' beside a measure ask for
+        one measure per value. Row names ('the Marketing and Finance departments') pick
+        rows whose measure is taken together."""
+        columns: list[ColumnRef] = []
+        for condition in self.reading.conditions:
+            if not condition.listed or condition.each or condition.value_link is None:
+                continue
+            element = self.resolver.element(condition.value_link)
+            assert element.column is not None
+            column = ColumnRef(table=element.table, column=element.column)
+            if not self.is_label(column) and not self.resolver.is_key(_element(column)):
+                self.parts.notes.append(f"one group per listed value of {column}")
+                columns.append(column)
+        return columns
 
     def refuse_split_groups(self, grouped: list[ColumnRef], projections: list[ColumnRef]) -> None:
         """'How many invoices were billed from each state?' with 'billed' read as a billing

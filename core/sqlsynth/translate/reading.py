@@ -90,6 +90,8 @@ class Condition:
     temporal: bool = False
     any_of_previous: bool = False
     each: bool = False
+    listed: bool = False
+    """'male and female students': values listed with 'and' (each may be its own group)."""
     source: str = ""
     adjective: str = ""
     against: Aggregate | None = None
@@ -621,6 +623,7 @@ class Reader:
                 t.norm == "both" for t in self.tokens[: link.start]
             ):
                 previous.each = True  # 'for both X and Y': rows related to each value
+            previous.listed = self.conjunction == "and"
             previous.op = "in"
             previous.values = (*previous.values, _value_text(link))
             return
