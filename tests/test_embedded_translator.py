@@ -1916,3 +1916,17 @@ def test_category_values_listed_with_and_beside_a_measure_are_groups() -> None:
     assert_same_rows(con, draft, "SELECT AVG(age), sex FROM pupil GROUP BY sex")
     draft = translate("What is the total budget of the Sales and Ops teams?", catalog)
     assert_same_rows(con, draft, "SELECT 12")
+
+
+def test_of_two_table_nouns_in_a_row_the_head_is_counted() -> None:
+    """'How many movie ratings ...' counts ratings; 'movie' says which."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE movie (movie_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE rating (rating_id INTEGER PRIMARY KEY,"
+        " movie_id INTEGER REFERENCES movie (movie_id), stars INTEGER);"
+        "INSERT INTO movie VALUES (1, 'A'), (2, 'B');"
+        "INSERT INTO rating VALUES (1, 1, 5), (2, 1, 4), (3, 2, 1)"
+    )
+    draft = translate("How many movie ratings have more than 3 stars?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT COUNT(*) FROM rating WHERE stars > 3")

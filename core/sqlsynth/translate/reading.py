@@ -1496,9 +1496,28 @@ def measured_columns_are_not_outputs(reading: Reading) -> Reading:
     return reading
 
 
+def count_the_head_noun(reading: Reading) -> Reading:
+    """'How many movie ratings ...': of two table nouns in a row, the last is the head;
+    the ratings are counted, the singular 'movie' only says which ('students play
+    games' is a subject and its verb)."""
+    counted = reading.counted
+    if counted is None or counted.best.element.kind != "table":
+        return reading
+    if singular(counted.text.lower()) != counted.text.lower():
+        return reading
+    head = next((t for t in reading.tables if t.start == counted.end), None)
+    if head is None or head.best.how not in ("exact", "lemma"):
+        return reading  # 'the number of document destroyed': a loosely matched verb
+    if head.best.element.table != counted.best.element.table:
+        reading.notes.append(f"'{counted.text} {head.text}': the {head.text} are counted")
+        reading.counted = head
+    return reading
+
+
 READING_RULES = (
     measured_columns_are_not_outputs,
     verbs_are_not_outputs,
+    count_the_head_noun,
     drop_context_after_count,
     columns_for_table_nouns,
     rank_by_frequency,
