@@ -1930,3 +1930,34 @@ def test_of_two_table_nouns_in_a_row_the_head_is_counted() -> None:
     )
     draft = translate("How many movie ratings have more than 3 stars?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT COUNT(*) FROM rating WHERE stars > 3")
+
+
+def test_ordering_by_a_table_noun_means_its_column_or_is_refused() -> None:
+    """'in descending order of the company's market value' orders by the column; a table
+    noun alone cannot order its own rows ('sorted by the channel rating' with 'rating'
+    unread), while 'the number of companies' counts them."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE companies (id INTEGER PRIMARY KEY, name VARCHAR, industry VARCHAR,"
+        " market_value_billion INTEGER);"
+        "INSERT INTO companies VALUES (1, 'a', 'x', 5), (2, 'b', 'x', 9), (3, 'c', 'y', 1);"
+        "CREATE TABLE channel (channel_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " rating_in_percent DOUBLE);"
+        "INSERT INTO channel VALUES (1, 'a', 0.5), (2, 'b', 0.9)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "Sort the company names in descending order of the company's market value.", catalog
+    )
+    assert con.execute(draft.sql).fetchall() == [("b",), ("a",), ("c",)]
+    with pytest.raises(TranslationError, match="which column of channel orders"):
+        translate(
+            "Give me a list of all the channel names sorted by the channel rating in "
+            "descending order.",
+            catalog,
+        )
+    draft = translate(
+        "Show the industries of companies in descending order of the number of companies.",
+        catalog,
+    )
+    assert con.execute(draft.sql).fetchall() == [("x",), ("y",)]

@@ -166,6 +166,7 @@ class Planner:
         return intersect_contradiction(plan)
 
     def build(self) -> None:
+        self.refuse_ordering_by_own_rows()
         for link in self.reading.tables:
             self.parts.need(self.table_of(link))  # "customers who have orders" joins orders
         self.add_filters()
@@ -186,6 +187,24 @@ class Planner:
             or reading.aggregate_having
             or self.counted_tables()
         )
+
+    def refuse_ordering_by_own_rows(self) -> None:
+        """'channel names sorted by the channel rating' with 'rating' unread: ordering the
+        subject's rows by how many subject rows each has says nothing."""
+        reading = self.reading
+        if reading.count or reading.aggregates or reading.having or reading.groups:
+            return
+        subject = self.parts.subject.lower()
+        for target in reading.order:
+            if isinstance(target, Link) and target.best.element.kind == "table":
+                before = {t.norm for t in reading.tokens[max(0, target.start - 3) : target.start]}
+                if before & {"number", "count", "many"}:
+                    continue  # 'in descending order of the number of companies'
+                if self.table_of(target).lower() == subject:
+                    raise TranslationError(
+                        f"could not tell which column of {self.parts.subject} orders its rows",
+                        hint=f"name the column, e.g. 'sorted by {self.parts.subject} name'",
+                    )
 
     def counted_tables(self) -> list[str]:
         """Tables whose rows are counted to rank by: 'the most orders', 'by number of loans'."""

@@ -1514,10 +1514,24 @@ def count_the_head_noun(reading: Reading) -> Reading:
     return reading
 
 
+def order_by_the_head_noun(reading: Reading) -> Reading:
+    """'in descending order of the company's market value': a table noun right before a
+    column of that table only says whose column orders the rows."""
+    for index, target in enumerate(reading.order):
+        if not isinstance(target, Link) or target.best.element.kind != "table":
+            continue
+        head = next((p for p in reading.projections if p.start == target.end), None)
+        if head is not None and head.best.element.table == target.best.element.table:
+            reading.order[index] = head
+            reading.projections = [p for p in reading.projections if p is not head]
+    return reading
+
+
 READING_RULES = (
     measured_columns_are_not_outputs,
     verbs_are_not_outputs,
     count_the_head_noun,
+    order_by_the_head_noun,
     drop_context_after_count,
     columns_for_table_nouns,
     rank_by_frequency,
