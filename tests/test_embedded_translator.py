@@ -1961,3 +1961,21 @@ def test_ordering_by_a_table_noun_means_its_column_or_is_refused() -> None:
         catalog,
     )
     assert con.execute(draft.sql).fetchall() == [("x",), ("y",)]
+
+
+def test_ordering_by_the_number_of_rows_a_column_counts_uses_the_column() -> None:
+    """'in descending order of the number of people killed' with a ``killed`` column is
+    that column, not a count of people rows."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE people (people_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE perpetrator (perpetrator_id INTEGER PRIMARY KEY,"
+        " people_id INTEGER REFERENCES people (people_id), date VARCHAR, killed INTEGER);"
+        "INSERT INTO people VALUES (1, 'a'), (2, 'b');"
+        "INSERT INTO perpetrator VALUES (1, 1, 'May', 3), (2, 2, 'June', 9)"
+    )
+    draft = translate(
+        "List the date of perpetrators in descending order of the number of people killed.",
+        duckdb_catalog(con),
+    )
+    assert con.execute(draft.sql).fetchall() == [("June",), ("May",)]

@@ -1516,12 +1516,17 @@ def count_the_head_noun(reading: Reading) -> Reading:
 
 def order_by_the_head_noun(reading: Reading) -> Reading:
     """'in descending order of the company's market value': a table noun right before a
-    column of that table only says whose column orders the rows."""
+    column of that table only says whose column orders the rows. 'the number of people
+    killed' with a column named ``killed`` is that column: it already holds the number."""
     for index, target in enumerate(reading.order):
         if not isinstance(target, Link) or target.best.element.kind != "table":
             continue
         head = next((p for p in reading.projections if p.start == target.end), None)
-        if head is not None and head.best.element.table == target.best.element.table:
+        if head is None:
+            continue
+        before = [t.norm for t in reading.tokens[max(0, target.start - 3) : target.start]]
+        counts = "number" in before and head.best.how == "exact"
+        if counts or head.best.element.table == target.best.element.table:
             reading.order[index] = head
             reading.projections = [p for p in reading.projections if p is not head]
     return reading
