@@ -1979,3 +1979,23 @@ def test_ordering_by_the_number_of_rows_a_column_counts_uses_the_column() -> Non
         duckdb_catalog(con),
     )
     assert con.execute(draft.sql).fetchall() == [("June",), ("May",)]
+
+
+def test_a_superlative_of_a_column_per_group_is_the_groups_maximum() -> None:
+    """'the title and highest price for each film' is one maximum per film, not the one
+    film with the highest price."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE film (film_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE showing (showing_id INTEGER PRIMARY KEY,"
+        " film_id INTEGER REFERENCES film (film_id), price INTEGER);"
+        "INSERT INTO film VALUES (1, 'A'), (2, 'B');"
+        "INSERT INTO showing VALUES (1, 1, 5), (2, 1, 8), (3, 2, 3)"
+    )
+    draft = translate("Give me the title and highest price for each film.", duckdb_catalog(con))
+    assert_same_rows(
+        con,
+        draft,
+        "SELECT f.title, MAX(s.price) FROM film f JOIN showing s ON s.film_id = f.film_id"
+        " GROUP BY f.film_id, f.title",
+    )

@@ -1532,7 +1532,26 @@ def order_by_the_head_noun(reading: Reading) -> Reading:
     return reading
 
 
+def superlatives_within_groups(reading: Reading) -> Reading:
+    """'the title and highest price for each film': a superlative of a column asked per
+    group is that group's maximum (or minimum), not one row ranked above all others."""
+    target = reading.superlative_target
+    if not reading.groups or reading.superlative not in ("max", "min"):
+        return reading
+    if not isinstance(target, Link) or target.best.element.kind != "column":
+        return reading
+    if reading.limit is not None or reading.superlative_temporal:
+        return reading
+    reading.aggregates.append(Aggregate(_AGGREGATE_FUNCTIONS[reading.superlative], target))
+    reading.notes.append(f"the {reading.superlative} of {target.text!r} in each group")
+    reading.superlative = None
+    reading.superlative_target = None
+    reading.superlative_adjective = None
+    return reading
+
+
 READING_RULES = (
+    superlatives_within_groups,
     measured_columns_are_not_outputs,
     verbs_are_not_outputs,
     count_the_head_noun,
