@@ -155,14 +155,16 @@ class Planner:
                 hint="say what decides the first rows, e.g. 'the 5 newest orders'",
             )
         plan = count_joined_rows(count_link_rows(self.assemble(), self.graph))
+        refuse_ranked_single_row(plan)
         plan = count_rows_of_one_value(plan)
         self.refuse_loosely_joined(plan)
         refuse_wide_aggregate(plan)
         refuse_wide_join(plan)
+        plan = self.without_single_row_groups(plan)
+        plan = self.count_qualifying_rows(plan)
         plan = self.exclude_related_values(plan)
         plan = exclusion_without_joins(plan)
         refuse_known_answer(plan)
-        refuse_ordered_total(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
 
@@ -204,6 +206,7 @@ class Planner:
         return sorted(k.left.column.lower() for k in join.on) == sorted(key)
 
     def build(self) -> None:
+        self.refuse_ordering_by_own_rows()
         for link in self.reading.tables:
             self.parts.need(self.table_of(link))  # "customers who have orders" joins orders
         self.add_filters()
@@ -224,6 +227,24 @@ class Planner:
             or reading.aggregate_having
             or self.counted_tables()
         )
+
+    def refuse_ordering_by_own_rows(self) -> None:
+        """'channel names sorted by the channel rating' with 'rating' unread: ordering the
+        subject's rows by how many subject rows each has says nothing."""
+        reading = self.reading
+        if reading.count or reading.aggregates or reading.having or reading.groups:
+            return
+        subject = self.parts.subject.lower()
+        for target in reading.order:
+            if isinstance(target, Link) and target.best.element.kind == "table":
+                before = {t.norm for t in reading.tokens[max(0, target.start - 3) : target.start]}
+                if before & {"number", "count", "many"}:
+                    continue  # 'in descending order of the number of companies'
+                if self.table_of(target).lower() == subject:
+                    raise TranslationError(
+                        f"could not tell which column of {self.parts.subject} orders its rows",
+                        hint=f"name the column, e.g. 'sorted by {self.parts.subject} name'",
+                    )
 
     def counted_tables(self) -> list[str]:
         """Tables whose rows are counted to rank by: 'the most orders', 'by number of loans'."""
@@ -670,6 +691,9 @@ class Planner:
             return False
         if reading.projections:
             return False
+        listed = [c.value_link.start for c in reading.conditions if c.listed and c.value_link]
+        if not reading.groups and listed:
+            return min(starts) < min(listed)  # 'the average age for male and female students'
         shown = [link.start for link in reading.groups]
         if not shown or min(starts) > min(shown):
             return False
@@ -750,11 +774,24 @@ class Planner:
         self.parts.need(table_name)
         table = self.graph.table(table_name)
         alias = f"{'_'.join(singular(w) for w in identifier_words(table.name))}_count"
-        if self.fans_out(table.name) and len(table.primary_key) == 1:
-            key = ColumnRef(table=table.name, column=table.primary_key[0])
-            self.parts.notes.append(f"count DISTINCT {key}: a join repeats {table.name} rows")
-            return SelectItem(column=key, aggregate="count", distinct=True, alias=alias)
-        return SelectItem(aggregate="count", alias=alias)
+        if not self.fans_out(table.name):
+            return SelectItem(aggregate="count", alias=alias)
+        keys = list(table.primary_key) or self.referenced(table.name)
+        if len(keys) != 1:
+            raise TranslationError(
+                f"a join repeats {table.name} rows and it has no single-column key to "
+                "count them once",
+                hint=f"declare the primary key of {table.name}",
+            )
+        key = ColumnRef(table=table.name, column=keys[0])
+        self.parts.notes.append(f"count DISTINCT {key}: a join repeats {table.name} rows")
+        return SelectItem(column=key, aggregate="count", distinct=True, alias=alias)
+
+    def referenced(self, table: str) -> list[str]:
+        """The columns of ``table`` that single-column foreign keys refer to: a table
+        without a declared key is still told apart by what others refer to it by."""
+        edges = self.graph.edges[table.lower()]
+        return sorted({e.keys[0][0] for e in edges if not e.forward and len(e.keys) == 1})
 
     def aggregate_item(self, aggregate: Aggregate) -> SelectItem:
         if aggregate.column is None:
@@ -774,9 +811,16 @@ class Planner:
         reading = self.reading
         grouped: list[ColumnRef] = []
         shown: list[ColumnRef] = []
-        projections = [self.shown_ref(link) for link in reading.projections]
+        projections = [
+            self.group_key(link) or self.shown_ref(link)
+            for link in reading.projections
+            if (reading.groups or not self.places_measure(link, ("in", "from", "of", "at", "by")))
+            and not self.names_previous_column(link)
+        ]
         named = {c.table.lower() for c in projections}
         for link in reading.groups:
+            if self.places_measure(link, ("by",)):
+                continue
             if link.best.element.kind == "table" and self.groups_own_rows(link, projections):
                 continue
             if link.best.element.kind == "table" and self.shown_reference(link, projections):
@@ -797,14 +841,159 @@ class Planner:
                         "'most common' needs a column whose values repeat",
                         hint="ask about the table that refers to it",
                     )
+        if not reading.groups:
+            listed = self.listed_values()
+            grouped += listed
+            shown += listed
+        self.refuse_split_groups(grouped, projections)
         measured = {item.column.table.lower() for item in measures if item.column is not None}
-        if not grouped and self.subject_is_entity(measured):
-            keys, label = self.entity_columns(self.entity_table(projections))
+        if not grouped and self.subject_is_entity(measured) and not self.over_all_rows():
+            entity = self.entity_table(projections)
+            if projections and self.counts_parents(entity):
+                self.parts.notes.append(f"grouped by the columns shown: each {entity} row has one")
+                return projections, projections
+            keys, label = self.entity_columns(entity)
             if projections:
                 keys = [k for k in keys if k not in label]
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
+
+    def listed_values(self) -> list[ColumnRef]:
+        """'the average age for male and female students', 'how many artists are male and
+        how many are female': category values listed with 'and' beside a measure ask for
+        one measure per value. Row names ('the Marketing and Finance departments') pick
+        rows whose measure is taken together."""
+        columns: list[ColumnRef] = []
+        for condition in self.reading.conditions:
+            if not condition.listed or condition.each or condition.value_link is None:
+                continue
+            element = self.resolver.element(condition.value_link)
+            assert element.column is not None
+            column = ColumnRef(table=element.table, column=element.column)
+            if not self.is_label(column) and not self.resolver.is_key(_element(column)):
+                self.parts.notes.append(f"one group per listed value of {column}")
+                columns.append(column)
+        return columns
+
+    def refuse_split_groups(self, grouped: list[ColumnRef], projections: list[ColumnRef]) -> None:
+        """'How many invoices were billed from each state?' with 'billed' read as a billing
+        address: a shown column that the named groups do not fix (not grouped, and no
+        grouped key leads to its row) would split each group into many."""
+        hidden = self.reading.hidden_groups
+        named = [g for g in self.reading.groups if not any(g is h for h in hidden)]
+        if not named or not grouped:
+            return
+        keyed = {c.table.lower() for c in grouped if self.key_grouped(c.table, grouped)}
+        keyed |= {t for c in grouped for t in self.referred(c)}  # a foreign key fixes its row
+        fixed = set(keyed)
+        for table in keyed:
+            for other, path in self.graph.paths_from(table).items():
+                if all(edge.forward for edge in path):
+                    fixed.add(other)
+        for column in projections:
+            if column in grouped or column.table.lower() in fixed:
+                continue
+            if self.resolver.is_key(_element(column)):
+                continue  # 'the names and ids of albums': each id is one album
+            raise TranslationError(
+                f"{column} is not one value per group of "
+                f"{', '.join(str(g) for g in grouped)}: showing it would split the groups",
+                hint=f"ask for {column.column} separately",
+            )
+
+    def key_grouped(self, table: str, grouped: list[ColumnRef]) -> bool:
+        """Whether every column of ``table``'s primary key is grouped."""
+        key = set(self.graph.table(table).primary_key)
+        return bool(key) and key <= {g.column for g in grouped if g.table == table}
+
+    def names_previous_column(self, link: Link) -> bool:
+        """'the party name and the number of representatives in each party': 'name' right
+        after a text column names that column's values; grouping by another name column
+        too would split the groups."""
+        if link.text.lower() not in ("name", "names"):
+            return False
+        previous = [
+            other
+            for other in (*self.reading.projections, *self.reading.groups)
+            if other.end == link.start and other.best.element.kind == "column"
+        ]
+        if not previous:
+            return False
+        column = self.resolver.column(previous[0])
+        if self.resolver.kind_of(_element(column)) != "text" or self.resolver.is_key(
+            _element(column)
+        ):
+            return False
+        self.parts.notes.append(f"'{previous[0].text} {link.text}': the {column} values")
+        return True
+
+    def counts_parents(self, entity: str) -> bool:
+        """'the policy types used by more than 2 customers': each policy refers to one
+        customer, so per policy the count is at most one; the counted rows gather under
+        the shown values instead."""
+        counted = {self.table_of(h[2]).lower() for h in self.reading.having}
+        counted |= {t.lower() for t in self.counted_tables()}
+        paths = self.graph.paths_from(entity)
+        return bool(counted) and all(
+            t in paths and t != entity.lower() and all(e.forward for e in paths[t]) for t in counted
+        )
+
+    def places_measure(self, link: Link, prepositions: tuple[str, ...]) -> bool:
+        """'the average price of wines in appelations in Sonoma County', 'the number of
+        albums by the artist Metallica': a column or table named after the measure, behind
+        a preposition, whose rows the filters pick says where the measure is taken; it is
+        neither shown nor grouped by."""
+        reading = self.reading
+        starts = [a.column.start for a in reading.aggregates if a.column is not None]
+        if reading.count and reading.count_at is not None:
+            starts.append(reading.count_at)
+        if not starts or link.start < min(starts):
+            return False
+        words = [t.norm for t in reading.tokens[: link.start]]
+        while words and words[-1] in ("the", "all"):
+            words.pop()
+        if not words or words[-1] not in prepositions:
+            return False
+        if link.best.element.kind == "table":
+            table = self.table_of(link).lower()
+            return any(
+                isinstance(f, Predicate)
+                and (f.column.table.lower() == table or table in self.referred(f.column))
+                for f in self.parts.filters
+            )
+        column = self.resolver.column(link)
+        referred = self.referred(column)
+        if self.resolver.is_key(_element(column)) or self.is_label(column):
+            referred.add(column.table.lower())  # the column names its table's rows
+        return any(
+            isinstance(f, Predicate) and (f.column == column or f.column.table.lower() in referred)
+            for f in self.parts.filters
+        )
+
+    def referred(self, column: ColumnRef) -> set[str]:
+        """The tables a foreign-key column refers to."""
+        return {
+            edge.target.lower()
+            for edge in self.graph.edges[column.table.lower()]
+            if edge.forward and any(mine == column.column for mine, _ in edge.keys)
+        }
+
+    def group_key(self, link: Link) -> ColumnRef | None:
+        """'the description, id and number of employees for each role': a bare 'id' shown
+        beside groups of one table is that table's key, not the key of the rows counted."""
+        if link.text.lower() not in ("id", "ids") or link.best.how == "exact":
+            return None
+        tables = {self.table_of(g) for g in self.reading.groups if g.best.element.kind == "table"}
+        if len(tables) != 1 or self.table_of(link) in tables:
+            return None
+        (table,) = tables
+        key = self.graph.table(table).primary_key
+        if len(key) != 1:
+            return None
+        self.parts.need(table)
+        self.parts.notes.append(f"{link.text!r}: the key of each {table} group")
+        return ColumnRef(table=table, column=key[0])
 
     def shown_reference(self, link: Link, projections: list[ColumnRef]) -> bool:
         """'the role codes and the number of employees in each role': a shown column that
@@ -879,6 +1068,16 @@ class Planner:
         if self.fixes_one_subject_row():
             return False  # 'the average price of lessons taught by Janessa Sawayn'
         return bool(measured) and subject not in measured
+
+    def over_all_rows(self) -> bool:
+        """'the total checking balance in all accounts': the subject named after 'all'
+        is what the measure spans, not one group per row."""
+        subject = self.parts.subject.lower()
+        for link in self.reading.tables:
+            words = [t.norm for t in self.reading.tokens[: link.start]]
+            if self.table_of(link).lower() == subject and words[-1:] == ["all"]:
+                return not self.reading.having
+        return False
 
     def fixes_one_subject_row(self) -> bool:
         """Whether a filter picks the subject's rows by value ('at the Amersham station'):
@@ -988,6 +1187,78 @@ class Planner:
         return (numeric or self.parts.select)[0]
 
     # joins and assembly
+
+    def without_single_row_groups(self, plan: QueryPlan) -> QueryPlan:
+        """'the maximum, minimum and average home games each stadium held': groups by a
+        table's key (or by the measured column itself) hold one row each, so every measure
+        would just repeat that row's value; the measures are taken over all rows instead.
+        Comparing or ranking such one-row measures, or showing them beside columns the
+        question asks for, is refused: the groups were misread."""
+        grouped = {(c.table.lower(), c.column.lower()) for c in plan.group_by}
+
+        def one_row(table: str) -> bool:
+            key = self.graph.table(table).primary_key
+            return (
+                bool(key)
+                and all((table.lower(), k.lower()) in grouped for k in key)
+                and not any(
+                    not edge.forward
+                    for other in plan.tables
+                    for edge in self.graph.paths_from(table).get(other.lower(), [])
+                )
+            )
+
+        def single(item: SelectItem) -> bool:
+            if item.column is None:
+                return any(one_row(t) for t in plan.tables)
+            column = (item.column.table.lower(), item.column.column.lower())
+            return column in grouped or one_row(item.column.table)
+
+        measures = [i for i in plan.select if i.aggregate]
+        ranked = [*(h.item for h in plan.having), *(o.item for o in plan.order_by)]
+        ranked = [i for i in ranked if i.aggregate]
+        if not plan.group_by or not measures or not all(map(single, [*measures, *ranked])):
+            return plan
+        measured = {i.column for i in measures}
+        asked = [p for p in self.reading.projections if self.resolver.column(p) not in measured]
+        if ranked or asked:
+            raise TranslationError(
+                "every group would hold a single row, so its measures say nothing "
+                "about the columns asked for",
+                hint="name a column whose values repeat to group by",
+            )
+        self.parts.notes.append("each group would hold one row: measured over all rows instead")
+        return QueryPlan(**{**dict(plan), "select": tuple(measures), "group_by": ()})
+
+    def count_qualifying_rows(self, plan: QueryPlan) -> QueryPlan:
+        """'How many customers have at least one cancelled order?': the customers counted
+        are the groups the HAVING keeps, so the answer is one number. Having at least one
+        related row is what the join already keeps (COUNT DISTINCT of the key); a higher
+        threshold needs a count over the groups, which is refused."""
+        reading = self.reading
+        if not (plan.having and reading.count and reading.counted is not None):
+            return plan
+        if reading.counted.best.element.kind != "table":
+            return plan
+        table = self.graph.table(self.table_of(reading.counted))
+        grouped = {(c.table.lower(), c.column.lower()) for c in plan.group_by}
+        key = [(table.name.lower(), k.lower()) for k in table.primary_key]
+        if len(key) != 1 or not set(key) <= grouped:
+            return plan
+        if not all((h.op, h.value) in ((">=", 1), (">", 0)) for h in plan.having):
+            raise TranslationError(
+                f"counting the {table.name} rows that pass a count comparison needs a "
+                "count over groups",
+                hint="ask for the rows themselves, e.g. 'which ... have ...'",
+            )
+        item = SelectItem(
+            column=ColumnRef(table=table.name, column=table.primary_key[0]),
+            aggregate="count",
+            distinct=True,
+            alias=next((i.alias for i in plan.select if i.aggregate == "count"), None),
+        )
+        self.parts.notes.append(f"count the {table.name} rows that have related rows")
+        return QueryPlan(**{**dict(plan), "select": (item,), "group_by": (), "having": ()})
 
     def fans_out(self, grain: str) -> bool:
         """Whether joining the plan's tables repeats rows of ``grain`` (a one-to-many step)."""
@@ -1177,6 +1448,18 @@ tables, which rows a group stands for and which are counted is mostly a guess (a
 two in three such answers were wrong on the development benchmark)."""
 
 
+def refuse_ranked_single_row(plan: QueryPlan) -> None:
+    """'How many customers are there in the customer type with the most customers?': an
+    aggregate without groups is one row, so ranking it means the groups were missed."""
+    aggregated = any(item.aggregate for item in plan.select)
+    if aggregated and not plan.group_by and (plan.order_by or plan.limit is not None):
+        raise TranslationError(
+            "the measure is one value over all rows, yet the question ranks or limits it: "
+            "could not tell what to group by",
+            hint="say what the measure is per, e.g. 'for each type'",
+        )
+
+
 def refuse_wide_join(plan: QueryPlan) -> None:
     """Refuse three or more plain columns gathered from joined tables (grouped outputs
     are one entity's label and key beside measures, a safer choice)."""
@@ -1247,16 +1530,6 @@ def _tables_used(plan: QueryPlan) -> set[str]:
     for f in plan.filters:
         refs += [p.column for p in (f.any_of if isinstance(f, AnyOf) else (f,))]
     return {ref.table.lower() for ref in refs}
-
-
-def refuse_ordered_total(plan: QueryPlan) -> None:
-    """'customers in the type with the most customers' read as one count ordered by
-    itself: an aggregate over all rows is one row, so an order means lost groups."""
-    if plan.is_aggregate and not plan.group_by and plan.order_by and plan.set_operation is None:
-        raise TranslationError(
-            "could not tell which groups the question ranks",
-            hint="name the groups, e.g. 'the customer type with the most customers'",
-        )
 
 
 def refuse_known_answer(plan: QueryPlan) -> None:

@@ -93,6 +93,8 @@ class Condition:
     temporal: bool = False
     any_of_previous: bool = False
     each: bool = False
+    listed: bool = False
+    """'male and female students': values listed with 'and' (each may be its own group)."""
     source: str = ""
     adjective: str = ""
     against: Aggregate | None = None
@@ -344,12 +346,22 @@ class Reader:
                 self.set_pending("aggregate", "sum")  # 'the total number of hours'
             if self.pending == "aggregate":
                 return  # 'the average number of bedrooms': the aggregate of that column
+        if self.pending == "aggregate" and self.pending_arg != "sum" and self.column_follows():
+            return  # 'the maximum number of rooms' over a ``room_count`` stored as text
         if self.pending == "aggregate" and self.pending_arg == "sum":
             self.pending = ""  # "total number of": the number is the aggregate
         self.reading.count = True
         if self.reading.count_at is None:
             self.reading.count_at = cue.start
         self.set_pending("count")
+
+    def column_follows(self) -> bool:
+        """Whether the next unit names a column that is not a key."""
+        following = self.peek()
+        link = following.link if following is not None else None
+        if link is None or link.best.element.kind != "column":
+            return False
+        return "id" not in identifier_words(link.best.element.column or "")
 
     def numeric_column_follows(self) -> bool:
         """Whether the next unit names a numeric column that is not a key ('hours')."""
@@ -399,6 +411,14 @@ class Reader:
         listed with 'and' before their column are aggregates of it, like 'minimum'."""
         previous = self.reading.superlative
         adjacent = self.last_unit is not None and self.last_unit.cue is not None
+        if self.pending == "aggregate" and self.conjunction == "and" and adjacent:
+            if cue.arg not in _AGGREGATE_FUNCTIONS:
+                return False
+            # 'the average and largest salary': listed after an aggregate, it is one too
+            self.stacked.append(_AGGREGATE_FUNCTIONS[self.pending_arg])
+            self.conjunction = ""
+            self.pending_arg = cue.arg
+            return True
         if self.pending != "superlative" or previous is None:
             return False
         if self.conjunction != "and" and not adjacent:
@@ -619,6 +639,7 @@ class Reader:
                 t.norm == "both" for t in self.tokens[: link.start]
             ):
                 previous.each = True  # 'for both X and Y': rows related to each value
+            previous.listed = self.conjunction == "and"
             previous.op = "in"
             previous.values = (*previous.values, _value_text(link))
             return
@@ -1341,7 +1362,10 @@ def drop_context_after_count(reading: Reading) -> Reading:
                 for c in reading.conditions
                 if (named := c.value_link or c.column) is not None
             )
-            if link.best.how in ("exact", "lemma") and not filtered:
+            if _names_counted_column(reading, link) and not filtered:
+                reading.notes.append(f"{link.text!r} is what is counted")
+                reading.counted = link
+            elif link.best.how in ("exact", "lemma") and not filtered:
                 # 'how many companies are headquartered in the US': a column named in full
                 # says something about the counted rows that no filter captured
                 reading.unplaced.append(link.text)
@@ -1349,6 +1373,20 @@ def drop_context_after_count(reading: Reading) -> Reading:
                 reading.notes.append(f"{link.text!r} describes what is counted (not shown)")
         reading.projections = kept
     return reading
+
+
+def _names_counted_column(reading: Reading, link: Link) -> bool:
+    """'the number of different product types', 'how many furniture components': a column
+    noun right after the counted table's noun is what is counted (distinct values, or the
+    sum of a column that holds counts)."""
+    counted = reading.counted
+    return (
+        counted is not None
+        and counted.best.element.kind == "table"
+        and link.best.element.kind == "column"
+        and link.start == counted.end
+        and link.best.element.table == counted.best.element.table
+    )
 
 
 def columns_for_table_nouns(reading: Reading) -> Reading:
@@ -1707,15 +1745,72 @@ def one_named_row_is_not_a_group(reading: Reading) -> Reading:
     return reading
 
 
+def count_the_head_noun(reading: Reading) -> Reading:
+    """'How many movie ratings ...': of two table nouns in a row, the last is the head;
+    the ratings are counted, the singular 'movie' only says which ('students play
+    games' is a subject and its verb)."""
+    counted = reading.counted
+    if counted is None or counted.best.element.kind != "table":
+        return reading
+    if singular(counted.text.lower()) != counted.text.lower():
+        return reading
+    head = next((t for t in reading.tables if t.start == counted.end), None)
+    if head is None or head.best.how not in ("exact", "lemma"):
+        return reading  # 'the number of document destroyed': a loosely matched verb
+    if head.best.element.table != counted.best.element.table:
+        reading.notes.append(f"'{counted.text} {head.text}': the {head.text} are counted")
+        reading.counted = head
+    return reading
+
+
+def order_by_the_head_noun(reading: Reading) -> Reading:
+    """'in descending order of the company's market value': a table noun right before a
+    column of that table only says whose column orders the rows. 'the number of people
+    killed' with a column named ``killed`` is that column: it already holds the number."""
+    for index, target in enumerate(reading.order):
+        if not isinstance(target, Link) or target.best.element.kind != "table":
+            continue
+        head = next((p for p in reading.projections if p.start == target.end), None)
+        if head is None:
+            continue
+        before = [t.norm for t in reading.tokens[max(0, target.start - 3) : target.start]]
+        counts = "number" in before and head.best.how == "exact"
+        if counts or head.best.element.table == target.best.element.table:
+            reading.order[index] = head
+            reading.projections = [p for p in reading.projections if p is not head]
+    return reading
+
+
+def superlatives_within_groups(reading: Reading) -> Reading:
+    """'the title and highest price for each film': a superlative of a column asked per
+    group is that group's maximum (or minimum), not one row ranked above all others."""
+    target = reading.superlative_target
+    if not reading.groups or reading.superlative not in ("max", "min"):
+        return reading
+    if not isinstance(target, Link) or target.best.element.kind != "column":
+        return reading
+    if reading.limit is not None or reading.superlative_temporal:
+        return reading
+    reading.aggregates.append(Aggregate(_AGGREGATE_FUNCTIONS[reading.superlative], target))
+    reading.notes.append(f"the {reading.superlative} of {target.text!r} in each group")
+    reading.superlative = None
+    reading.superlative_target = None
+    reading.superlative_adjective = None
+    return reading
+
+
 READING_RULES = (
     listed_tables_as_columns,
     one_named_row_is_not_a_group,
     measured_rows_context_is_not_output,
     possessed_nouns_are_not_outputs,
+    superlatives_within_groups,
     measured_columns_are_not_outputs,
     entity_nouns_are_not_outputs,
     split_words_are_not_outputs,
     verbs_are_not_outputs,
+    count_the_head_noun,
+    order_by_the_head_noun,
     drop_context_after_count,
     columns_for_table_nouns,
     rank_by_frequency,
