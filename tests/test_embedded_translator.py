@@ -2540,3 +2540,13 @@ def test_a_superlative_of_a_column_per_group_is_the_groups_maximum() -> None:
         "SELECT f.title, MAX(s.price) FROM film f JOIN showing s ON s.film_id = f.film_id"
         " GROUP BY f.film_id, f.title",
     )
+
+
+def test_the_number_of_a_plural_quantity_column_adds_it_up() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE play (gamer_id INTEGER, game_id INTEGER, hours_played INTEGER);"
+        "INSERT INTO play VALUES (1, 1, 5), (1, 2, 7), (2, 1, 5)"
+    )
+    draft = translate("Show all gamer ids and the number of hours played.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT gamer_id, sum(hours_played) FROM play GROUP BY gamer_id")

@@ -747,7 +747,7 @@ class Planner:
         counted = self.reading.counted
         if counted is not None and counted.best.element.kind != "table":
             column = self.ref(counted)
-            if self.holds_counts(column):
+            if self.holds_counts(column, counted.text):
                 self.parts.notes.append(f"{column} holds counts: the total is their sum")
                 return SelectItem(column=column, aggregate="sum")
             alias = f"{'_'.join(identifier_words(column.column))}_count"
@@ -756,17 +756,19 @@ class Planner:
         table = self.table_of(counted) if counted is not None else self.parts.subject
         return self.count_item(table)
 
-    def holds_counts(self, column: ColumnRef) -> bool:
+    def holds_counts(self, column: ColumnRef, text: str = "") -> bool:
         """'the total number of deaths' over a numeric ``number_deaths``: the column
-        already counts something, so the question adds the counts up."""
+        already counts something, so the question adds the counts up; so does a plural
+        noun of the column's name ('the number of hours played' over ``hours_played``)."""
         words = set(identifier_words(column.column))
         kind = self.resolver.kind_of(_element(column))
         if kind == "numeric" and words & {"number", "num"}:
             return True
         names = identifier_words(column.column)
-        if kind == "numeric" and names and singular(names[-1]) != names[-1]:
-            # ``beds``, ``followers``: a plural noun for a number holds how many there are
-            return not self.resolver.is_key(_element(column))
+        said = text.lower().split()
+        plural = any(singular(w) != w for w in names if w in said or w == names[-1])
+        if kind == "numeric" and plural and not self.is_key(column):
+            return True  # ``beds``, ``followers``: a plural noun for a number holds how many
         return kind in ("numeric", "text") and bool(words & {"count", "total"})
 
     def count_item(self, table_name: str) -> SelectItem:
