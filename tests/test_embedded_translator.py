@@ -2550,3 +2550,15 @@ def test_the_number_of_a_plural_quantity_column_adds_it_up() -> None:
     )
     draft = translate("Show all gamer ids and the number of hours played.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT gamer_id, sum(hours_played) FROM play GROUP BY gamer_id")
+
+
+def test_a_table_listed_before_the_outputs_that_nothing_shows_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE club (club_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE player (player_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " club_id INTEGER REFERENCES club(club_id));"
+        "INSERT INTO club VALUES (1, 'Reds'); INSERT INTO player VALUES (1, 'Ann', 1)"
+    )
+    with pytest.raises(TranslationError, match="which column of club"):
+        translate("What are the clubs and names of all players?", duckdb_catalog(con))

@@ -33,7 +33,7 @@ from sqlsynth.translate.linking import (
     lemma,
     singular,
 )
-from sqlsynth.translate.reading import Aggregate, Condition, Reading, owners_of
+from sqlsynth.translate.reading import Aggregate, Condition, Reading, listed_with, owners_of
 from sqlsynth.translate.schema_graph import (
     Edge,
     Resolver,
@@ -165,8 +165,26 @@ class Planner:
         plan = self.exclude_related_values(plan)
         plan = exclusion_without_joins(plan)
         refuse_known_answer(plan)
+        self.refuse_unshown_listed_tables(plan)
         plan = intersect_each_value(plan, self.reading)
         return intersect_contradiction(plan)
+
+    def refuse_unshown_listed_tables(self, plan: QueryPlan) -> None:
+        """'the grapes and appelations of each wine': a table listed among the outputs
+        that no shown column comes from was dropped, so the answer would lack it."""
+        reading = self.reading
+        shown = {i.column.table.lower() for i in plan.select if i.column is not None}
+        for link in reading.tables:
+            listed = any(
+                listed_with(link, (p,), reading.tokens) and _and_between(link, p, reading)
+                for p in reading.projections
+            )
+            if listed and link is not reading.counted and self.table_of(link).lower() not in shown:
+                raise TranslationError(
+                    f"could not tell which column of {self.table_of(link)} {link.text!r} asks "
+                    "to show",
+                    hint="name the column, e.g. 'the names of the ...'",
+                )
 
     def exclude_related_values(self, plan: QueryPlan) -> QueryPlan:
         """'customers who do not hold a credit card': ``card_type != 'Credit'`` over the
@@ -1662,6 +1680,12 @@ def _disjoint(a: Predicate, b: Predicate) -> bool:
 
 
 _FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
+
+
+def _and_between(a: Link, b: Link, reading: Reading) -> bool:
+    """'grapes and appelations': the two are listed, not one compound ('candidate names')."""
+    start, end = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return any(t.norm == "and" for t in reading.tokens[start:end])
 
 
 def _is_number(text: str) -> bool:

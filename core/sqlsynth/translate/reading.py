@@ -1425,7 +1425,7 @@ def columns_for_table_nouns(reading: Reading) -> Reading:
         reading.tables = [t for t in reading.tables if t is not link]
         as_column = link.model_copy(update={"matches": (column,)})
         if not (reading.count or reading.aggregates) and (
-            not reading.projections or _listed_with(link, reading.projections, reading.tokens)
+            not reading.projections or listed_with(link, reading.projections, reading.tokens)
         ):
             # 'players from UCLA' asks for the players; beside other outputs the noun is
             # context ('the county that the delegates on X belong to')
@@ -1514,7 +1514,7 @@ def _verb_of_noun(link: Link, token: Token) -> bool:
 _LIST_WORDS = frozenset({"the", "a", "an", "and", "their", "its", "his", "her", "also"})
 
 
-def _listed_with(link: Link, others: Sequence[Link], tokens: Sequence[Token]) -> bool:
+def listed_with(link: Link, others: Sequence[Link], tokens: Sequence[Token]) -> bool:
     """'the season, the player, and the name': a noun listed beside other outputs (only
     articles and 'and' between) is one of them."""
     for other in others:
@@ -1549,23 +1549,25 @@ def measured_columns_are_not_outputs(reading: Reading) -> Reading:
 
 
 def listed_tables_as_columns(reading: Reading) -> Reading:
-    """'the rank, company, and market value of every company': a table's name listed
-    among its own columns is its column of that name, shown in that place."""
+    """'the rank, company, and market value of every company', 'the grapes and
+    appelations of each wine': a table's name listed among columns is a column of that
+    name in a table they come from (its own first), shown in that place."""
     for link in list(reading.tables):
-        if link is reading.counted or not _listed_with(link, reading.projections, reading.tokens):
+        if link is reading.counted or not listed_with(link, reading.projections, reading.tokens):
             continue
+        tables = [p.best.element.table for p in reading.projections]
+        own = link.best.element.table
         column = next(
             (
                 m
-                for m in link.matches
+                for m in sorted(link.matches, key=lambda m: m.element.table != own)
                 if m.element.kind == "column"
-                and m.element.table == link.best.element.table
+                and m.element.table in tables
                 and m.how in ("exact", "lemma")
             ),
             None,
         )
-        tables = {p.best.element.table for p in reading.projections}
-        if column is None or link.best.element.table not in tables:
+        if column is None:
             continue
         reading.tables = [t for t in reading.tables if t is not link]
         place = sum(p.start < link.start for p in reading.projections)
