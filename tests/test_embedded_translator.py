@@ -2562,3 +2562,17 @@ def test_a_table_listed_before_the_outputs_that_nothing_shows_is_refused() -> No
     )
     with pytest.raises(TranslationError, match="which column of club"):
         translate("What are the clubs and names of all players?", duckdb_catalog(con))
+
+
+def test_shared_values_that_lack_a_negated_row_are_an_except() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE film (film_id INTEGER PRIMARY KEY, studio VARCHAR, director VARCHAR);"
+        "INSERT INTO film VALUES (1, 'Acme', 'Hill'), (2, 'Acme', 'Lee'), (3, 'Bolt', 'Lee')"
+    )
+    draft = translate(
+        "Show the studios that have not produced films with director 'Hill'.",
+        duckdb_catalog(con),
+    )
+    expected = "SELECT studio FROM film EXCEPT SELECT studio FROM film WHERE director = 'Hill'"
+    assert_same_rows(con, draft, expected)

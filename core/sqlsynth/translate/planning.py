@@ -78,6 +78,8 @@ class Planner:
         owners = {**owners, **owners_of(reading)} if self.covering else owners_of(reading)
         self.resolver = Resolver(self.graph, subject, mentioned, owners)
         self.parts = PlanParts(subject=subject, tables=[subject])
+        self.lacking: list[Predicate] = []
+        """'do not have a book in 1989': negated values whose owners lack such a row."""
         self.moved: set[str] = set()
         """Tables a NOT IN subquery reads: joined only when the outer query uses them."""
 
@@ -190,6 +192,9 @@ class Planner:
         """'customers who do not hold a credit card': ``card_type != 'Credit'`` over the
         joined cards would keep a customer for any other card they hold; the customers
         meant are those with no such card, ``NOT IN`` the holders of one."""
+        lacking = [f for f in plan.filters if isinstance(f, Predicate) and f in self.lacking]
+        if len(lacking) == 1 and self.shows_repeated_values(plan, lacking[0]):
+            return self.except_owners_of(plan, lacking[0])
         filters: list[Filter] = []
         for f in plan.filters:
             chain = _chain_to(plan, f.column.table) if isinstance(f, Predicate) else []
@@ -217,6 +222,36 @@ class Planner:
             filters.append(Predicate(column=mine, op="not in", subplan=holders))
             self.parts.notes.append(f"not {f.value!r}: no related {f.column.table} row has it")
         return plan.model_copy(update={"filters": tuple(filters)})
+
+    def shows_repeated_values(self, plan: QueryPlan, negated: Predicate) -> bool:
+        """Only non-key columns of the filtered table are shown: values many rows share,
+        so 'publishers which do not have a book in 1989' asks about the values."""
+        table = negated.column.table.lower()
+        keys = {c.lower() for c in self.graph.table(table).primary_key}
+        simple = not (plan.joins or plan.is_aggregate or plan.set_operation or plan.limit)
+        return simple and all(
+            i.column is not None
+            and i.column.table.lower() == table
+            and i.column.column.lower() not in keys
+            for i in plan.select
+        )
+
+    def except_owners_of(self, plan: QueryPlan, negated: Predicate) -> QueryPlan:
+        """``SELECT publisher ... EXCEPT SELECT publisher ... WHERE year = 1989``."""
+        having = QueryPlan(
+            select=plan.select,
+            from_table=plan.from_table,
+            filters=(negated.model_copy(update={"op": "="}),),
+        )
+        kept = tuple(f for f in plan.filters if f != negated)
+        self.parts.notes.append(f"not {negated.value!r}: the values no such row has (EXCEPT)")
+        return plan.model_copy(
+            update={
+                "filters": kept,
+                "distinct": False,
+                "set_operation": SetOperation(op="except", plan=having),
+            }
+        )
 
     def is_key_join(self, join: Join) -> bool:
         """A join on the joined table's whole key: at most one row per row joined to."""
@@ -310,7 +345,10 @@ class Planner:
             if condition.op == "in":
                 return [Predicate(column=column, op="in", values=condition.values)]
             value = element.value if len(condition.values) == 1 else condition.values[0]
-            return [Predicate(column=column, op=condition.op, value=value)]
+            predicate = Predicate(column=column, op=condition.op, value=value)
+            if condition.lacks:
+                self.lacking.append(predicate)
+            return [predicate]
         if condition.against is not None and condition.against.column is not None:
             return [self.against_aggregate(condition, condition.against.column)]
         if condition.adjective and condition.column is None:

@@ -92,6 +92,8 @@ class Condition:
     value_link: Link | None = None
     temporal: bool = False
     any_of_previous: bool = False
+    lacks: bool = False
+    """'publishers which do not have a book in 1989': the rows' owners have no such row."""
     each: bool = False
     listed: bool = False
     """'male and female students': values listed with 'and' (each may be its own group)."""
@@ -206,6 +208,7 @@ class Reader:
         self.pending: Pending = ""
         self.pending_arg = ""
         self.negated = False
+        self.negated_at = 0
         self.distinct_next = False
         self.conjunction = ""
         self.last_column: Link | None = None
@@ -578,6 +581,7 @@ class Reader:
 
     def cue_negation(self, cue: Cue) -> None:
         self.negated = True
+        self.negated_at = cue.start
 
     def cue_distinct(self, cue: Cue) -> None:
         if self.pending != "count":  # a counted column is counted DISTINCT anyway
@@ -649,12 +653,15 @@ class Reader:
                 f"could not compare {self.compare_words!r} with the value {link.text!r}"
             )
         self.consume_last_column(link)
+        words = {t.norm for t in self.tokens[self.negated_at : link.start]}
+        lacking = self.negated and (bool(words & _POSSESSION) or "without" in words)
         self.add_condition(
             Condition(
                 op=op,
                 value_link=link,
                 values=(_value_text(link),),
                 source=link.text,
+                lacks=lacking,
             )
         )
         self.negated = False
