@@ -2576,3 +2576,17 @@ def test_shared_values_that_lack_a_negated_row_are_an_except() -> None:
     )
     expected = "SELECT studio FROM film EXCEPT SELECT studio FROM film WHERE director = 'Hill'"
     assert_same_rows(con, draft, expected)
+
+
+def test_a_name_right_after_a_table_word_is_that_tables_name() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE record (record_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE song (song_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " record_id INTEGER REFERENCES record(record_id), price INTEGER);"
+        "INSERT INTO record VALUES (1, 'Blue'), (2, 'Red');"
+        "INSERT INTO song VALUES (1, 'a', 1, 3), (2, 'b', 2, 1)"
+    )
+    draft = translate("Show the record names of songs with price above 2.", duckdb_catalog(con))
+    expected = "SELECT r.title FROM record r JOIN song s USING (record_id) WHERE s.price > 2"
+    assert_same_rows(con, draft, expected)

@@ -1848,6 +1848,10 @@ def owners_of(reading: Reading) -> dict[tuple[int, int], str]:
         words = [t.norm for t in between if t.index not in spans]
         if ("of" in words or "each" in words) and set(words) <= _OF_WORDS:
             owners[(link.start, link.end)] = table.best.element.table
+    for link in listed:  # 'the album names', 'the school name': the table named just before
+        table = next((t for t in reading.tables if t.end == link.start), None)
+        if table is not None and link.text.lower() in ("name", "names", "title", "titles"):
+            owners[(link.start, link.end)] = table.best.element.table
     compared = [c.column for c in reading.conditions if c.column is not None]
     for link in (*listed, *compared):
         table = next((t for t in reading.tables if t.end == link.start - 1), None)
