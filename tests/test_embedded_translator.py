@@ -2590,3 +2590,21 @@ def test_a_name_right_after_a_table_word_is_that_tables_name() -> None:
     draft = translate("Show the record names of songs with price above 2.", duckdb_catalog(con))
     expected = "SELECT r.title FROM record r JOIN song s USING (record_id) WHERE s.price > 2"
     assert_same_rows(con, draft, expected)
+
+
+def test_columns_read_from_table_names_keep_the_questions_order() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE chip_model (model_name VARCHAR PRIMARY KEY);"
+        "CREATE TABLE screen_mode (mode_name VARCHAR PRIMARY KEY);"
+        "CREATE TABLE phone (phone_id INTEGER PRIMARY KEY, hardware_name VARCHAR,"
+        " chip_model VARCHAR REFERENCES chip_model(model_name),"
+        " screen_mode VARCHAR REFERENCES screen_mode(mode_name));"
+        "INSERT INTO chip_model VALUES ('X1'); INSERT INTO screen_mode VALUES ('M2');"
+        "INSERT INTO phone VALUES (1, 'LG-1', 'X1', 'M2')"
+    )
+    draft = translate(
+        'What are the chip model and screen mode of the phone with hardware name "LG-1"?',
+        duckdb_catalog(con),
+    )
+    assert rows(con, draft.sql, ordered=True) == [("X1", "M2")]

@@ -1436,7 +1436,8 @@ def columns_for_table_nouns(reading: Reading) -> Reading:
         ):
             # 'players from UCLA' asks for the players; beside other outputs the noun is
             # context ('the county that the delegates on X belong to')
-            reading.projections.insert(0, as_column)
+            place = sum(p.start < link.start for p in reading.projections)
+            reading.projections.insert(place, as_column)
         reading.notes.append(
             f"{link.text!r} names the column {column.element.table}."
             f"{column.element.column} of a table the question already needs"
