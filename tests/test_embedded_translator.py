@@ -2608,3 +2608,13 @@ def test_columns_read_from_table_names_keep_the_questions_order() -> None:
         duckdb_catalog(con),
     )
     assert rows(con, draft.sql, ordered=True) == [("X1", "M2")]
+
+
+def test_a_column_listed_after_each_and_is_shown_in_a_query_without_measures() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE gadget (gadget_id INTEGER PRIMARY KEY, kind VARCHAR, maker VARCHAR);"
+        "INSERT INTO gadget VALUES (1, 'tool', 'Acme'), (2, 'toy', 'Bolt')"
+    )
+    draft = translate("List the kind of each gadget and the maker.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT kind, maker FROM gadget")

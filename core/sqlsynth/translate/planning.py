@@ -615,7 +615,16 @@ class Planner:
 
     def add_rows(self) -> None:
         reading = self.reading
-        columns = self.without_known_values(reading.projections)
+        # 'the id of each thing, and the details of its organization': without a measure,
+        # a column read as a group after 'each ... and' is one more output
+        listed = [
+            g
+            for g in reading.groups
+            if g.best.element.kind == "column"
+            and "and" in {t.norm for t in reading.tokens[max(0, g.start - 3) : g.start]}
+        ]
+        shown = sorted([*reading.projections, *listed], key=lambda link: link.start)
+        columns = self.without_known_values(shown)
         for link in reading.shown_tables if columns else []:
             table = self.table_of(link)
             if any(c.table.lower() == table.lower() for c in columns):
