@@ -2618,3 +2618,13 @@ def test_a_column_listed_after_each_and_is_shown_in_a_query_without_measures() -
     )
     draft = translate("List the kind of each gadget and the maker.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT kind, maker FROM gadget")
+
+
+def test_a_filler_word_listed_among_shown_columns_must_be_placed() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE gig (gig_id INTEGER PRIMARY KEY, date DATE, venue VARCHAR, name VARCHAR);"
+        "INSERT INTO gig VALUES (1, DATE '2020-01-01', 'Hall', 'Jazz')"
+    )
+    with pytest.raises(TranslationError, match="places"):
+        translate("Show the dates, places, and names of gigs.", duckdb_catalog(con))

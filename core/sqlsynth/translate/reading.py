@@ -1003,8 +1003,23 @@ class Reader:
             self.reading.every_column = True
         elif token.kind == "word" and (self.on_proper_noun(token) or self.heads_last_column(token)):
             return
-        elif token.kind == "word" and not is_harmless(token):
+        elif token.kind == "word" and (not is_harmless(token) or self.listed_noun(token)):
             self.reading.unplaced.append(token.text)
+
+    def listed_noun(self, token: Token) -> bool:
+        """'the dates, places, and names of events': a plural noun listed right after a
+        shown column names an output too, even a word that is usually filler."""
+        previous = self.last_unit.link if self.last_unit else None
+        following = self.peek()
+        return (
+            token.lemma != token.norm
+            and previous is not None
+            and previous.best.element.kind == "column"
+            and previous.end == token.index
+            and following is not None
+            and following.cue is not None
+            and following.cue.arg == "and"
+        )
 
     def heads_last_column(self, token: Token) -> bool:
         """'phone number' for a column ``phone``: 'number' right after a column only
