@@ -2628,3 +2628,17 @@ def test_a_filler_word_listed_among_shown_columns_must_be_placed() -> None:
     )
     with pytest.raises(TranslationError, match="places"):
         translate("Show the dates, places, and names of gigs.", duckdb_catalog(con))
+
+
+def test_ranking_by_an_id_column_a_loosely_matched_word_named_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE account (account_id INTEGER PRIMARY KEY, account_name VARCHAR);"
+        "CREATE TABLE bank_transactions (transaction_id INTEGER,"
+        " account_id INTEGER REFERENCES account(account_id));"
+        "INSERT INTO account VALUES (1, 'a'); INSERT INTO bank_transactions VALUES (7, 1)"
+    )
+    with pytest.raises(TranslationError, match="identifies rows"):
+        translate(
+            "What is the name of the account with the most transactions?", duckdb_catalog(con)
+        )

@@ -1409,10 +1409,7 @@ class Planner:
         membership' → member_id): keys identify rows, they do not measure them."""
         if link.best.how in ("exact", "lemma"):
             return column
-        table = self.graph.table(column.table)
-        keys = {c.lower() for c in table.primary_key}
-        keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
-        if column.column.lower() in keys:
+        if self.is_key(column):
             raise TranslationError(
                 f"{link.text!r} would rank by the key {column}, which identifies rows",
                 hint="name the measure to rank by, e.g. 'the highest price'",
