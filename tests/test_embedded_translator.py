@@ -1905,3 +1905,23 @@ def test_the_names_of_a_name_column_word_mean_that_column() -> None:
         "What are the names of the chairs of festivals, sorted by year?", duckdb_catalog(con)
     )
     assert rows(con, draft.sql, ordered=True) == [("Bo",), ("Ann",)]
+
+
+def test_a_second_word_for_a_measured_column_is_not_shown() -> None:
+    """'the maximum and average amount of outstanding': 'amount' may name either table's
+    amount column, but beside 'outstanding' both words name the measured one."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, amount_outstanding INTEGER);"
+        "CREATE TABLE customer_payments (payment_id INTEGER PRIMARY KEY,"
+        " customer_id INTEGER REFERENCES customers (customer_id), amount_payment INTEGER);"
+        "INSERT INTO customers VALUES (1, 10), (2, 30);"
+        "INSERT INTO customer_payments VALUES (1, 1, 5)"
+    )
+    draft = translate(
+        "What is the maximum and average amount of outstanding of customers?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(
+        con, draft, "SELECT MAX(amount_outstanding), AVG(amount_outstanding) FROM customers"
+    )

@@ -1492,7 +1492,12 @@ def measured_columns_are_not_outputs(reading: Reading) -> Reading:
         measured.append(reading.counted)
     named = {(m.best.element.table, m.best.element.column) for m in measured}
     kept = [
-        p for p in reading.projections if (p.best.element.table, p.best.element.column) not in named
+        p
+        for p in reading.projections
+        if (p.best.element.table, p.best.element.column) not in named
+        and not any(
+            _same_column(p, m) and max(m.start - p.end, p.start - m.end) <= 2 for m in measured
+        )
     ]
     if measured and len(kept) < len(reading.projections):
         reading.notes.append("a column already measured is not shown again")
