@@ -1925,3 +1925,21 @@ def test_a_second_word_for_a_measured_column_is_not_shown() -> None:
     assert_same_rows(
         con, draft, "SELECT MAX(amount_outstanding), AVG(amount_outstanding) FROM customers"
     )
+
+
+def test_counting_rows_grouped_by_their_own_key_is_refused() -> None:
+    """'the album names, ids and the number of tracks' read with the track ids: each
+    group would hold one track, so every count is 1; a shown column is misplaced."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE album (album_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE track (track_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " album_id INTEGER REFERENCES album (album_id));"
+        "INSERT INTO album VALUES (1, 'A');"
+        "INSERT INTO track VALUES (1, 'x', 1), (2, 'y', 1)"
+    )
+    with pytest.raises(TranslationError, match="one track row"):
+        translate(
+            "Show the album names, ids and the number of tracks for each album.",
+            duckdb_catalog(con),
+        )

@@ -583,6 +583,7 @@ class Planner:
         measures = self.measure_items()
         group_columns, shown = self.group_columns(measures)
         self.parts.group_by = _unique(group_columns)
+        self.refuse_one_row_groups()
         columns = [SelectItem(column=c) for c in _unique(shown)]
         visible = [m for m in measures if not self.ranks_only(m)]
         if columns and visible and self.measures_named_first():
@@ -600,6 +601,26 @@ class Planner:
             self.parts.having.append(Having(item=item, op=op, value=value))
             self.parts.notes.append(f"HAVING {item.aggregate}({item.column}) {op} {value}")
         self.add_superlative_order(measures)
+
+    def refuse_one_row_groups(self) -> None:
+        """'the album names, ids and the number of tracks' read as the track ids: grouped
+        by the key of the rows it counts, every count is 1, so a shown column was
+        misplaced."""
+        reading = self.reading
+        if not reading.count:
+            return
+        counted = reading.counted
+        if counted is not None and counted.best.element.kind != "table":
+            return
+        table = self.graph.table(self.table_of(counted) if counted else self.parts.subject)
+        if len(table.primary_key) != 1:
+            return
+        key = ColumnRef(table=table.name, column=table.primary_key[0])
+        if key in self.parts.group_by and not self.fans_out(table.name):
+            raise TranslationError(
+                f"grouped by {key}, every group would hold one {table.name} row to count",
+                hint="say which rows each count is for, e.g. 'for each album'",
+            )
 
     def measures_named_first(self) -> bool:
         """'the number of rooms in each building', 'the average price grouped by maker':
