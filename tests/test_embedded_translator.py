@@ -1943,3 +1943,15 @@ def test_counting_rows_grouped_by_their_own_key_is_refused() -> None:
             "Show the album names, ids and the number of tracks for each album.",
             duckdb_catalog(con),
         )
+
+
+def test_a_count_compared_per_row_of_its_own_table_is_refused() -> None:
+    """'cities with more than 3 airports' over one airports table, grouped by the airport:
+    a count of one row is never above 3; the grouping was misread."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE airports (apid INTEGER PRIMARY KEY, name VARCHAR, city VARCHAR);"
+        "INSERT INTO airports VALUES (1, 'A', 'X'), (2, 'B', 'X')"
+    )
+    with pytest.raises(TranslationError, match="one airports row"):
+        translate("What is the count of cities with more than 3 airports?", duckdb_catalog(con))

@@ -583,7 +583,6 @@ class Planner:
         measures = self.measure_items()
         group_columns, shown = self.group_columns(measures)
         self.parts.group_by = _unique(group_columns)
-        self.refuse_one_row_groups()
         columns = [SelectItem(column=c) for c in _unique(shown)]
         visible = [m for m in measures if not self.ranks_only(m)]
         if columns and visible and self.measures_named_first():
@@ -601,24 +600,22 @@ class Planner:
             self.parts.having.append(Having(item=item, op=op, value=value))
             self.parts.notes.append(f"HAVING {item.aggregate}({item.column}) {op} {value}")
         self.add_superlative_order(measures)
+        self.refuse_one_row_groups()
 
     def refuse_one_row_groups(self) -> None:
-        """'the album names, ids and the number of tracks' read as the track ids: grouped
-        by the key of the rows it counts, every count is 1, so a shown column was
-        misplaced."""
-        reading = self.reading
-        if not reading.count:
-            return
-        counted = reading.counted
-        if counted is not None and counted.best.element.kind != "table":
-            return
-        table = self.graph.table(self.table_of(counted) if counted else self.parts.subject)
-        if len(table.primary_key) != 1:
-            return
-        key = ColumnRef(table=table.name, column=table.primary_key[0])
-        if key in self.parts.group_by and not self.fans_out(table.name):
+        """'the album names, ids and the number of tracks' read as the track ids, 'cities
+        with more than 3 airports' grouped by the airport: grouped by the key of a table
+        that no join repeats, every group is one row and every measure of it trivial, so
+        a column was misplaced."""
+        for name in self.parts.tables:
+            table = self.graph.table(name)
+            if len(table.primary_key) != 1:
+                continue
+            key = ColumnRef(table=table.name, column=table.primary_key[0])
+            if key not in self.parts.group_by or self.fans_out(table.name):
+                continue
             raise TranslationError(
-                f"grouped by {key}, every group would hold one {table.name} row to count",
+                f"grouped by {key}, every group would hold one {table.name} row to measure",
                 hint="say which rows each count is for, e.g. 'for each album'",
             )
 
