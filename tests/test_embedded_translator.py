@@ -1760,15 +1760,15 @@ def test_a_noun_after_have_describes_the_rows_asked_for() -> None:
         "INSERT INTO party VALUES (1, 'Democratic'), (2, 'Liberal');"
         "INSERT INTO election VALUES (1, 'Budget', 'Ann', 1), (2, 'Roads', 'Bo', 2)"
     )
-    draft = translate(
-        "Which committees have delegates from the Democratic party?", duckdb_catalog(con)
-    )
-    assert_same_rows(
-        con,
-        draft,
+    expected = (
         "SELECT committee FROM election JOIN party ON party.party_id = election.party"
-        " WHERE party.party = 'Democratic'",
+        " WHERE party.party = 'Democratic'"
     )
+    catalog = duckdb_catalog(con)
+    draft = translate("Which committees have delegates from the Democratic party?", catalog)
+    assert_same_rows(con, draft, expected)
+    draft = translate("List the committees with the delegates from the Democratic party.", catalog)
+    assert_same_rows(con, draft, expected)
 
 
 def test_a_noun_after_have_from_an_unrelated_table_is_refused() -> None:

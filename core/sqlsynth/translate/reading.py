@@ -1571,7 +1571,7 @@ def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
 
 
 def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
-    """'committees that have delegates from the Democratic party', 'buildings that have
+    """'committees that have (the) delegates from the Democratic party', 'buildings that have
     faculty rooms': a noun right after 'have'/'with' describes the rows asked for; when
     another output or a filter already needs its table, it is not shown. A column of a
     table nothing else needs ('students who have president votes') may relate to the rows
@@ -1581,7 +1581,7 @@ def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
         for p in reading.projections[1:]
         if p.start > 0
         and p.best.how == "lemma"
-        and reading.tokens[p.start - 1].norm in _HAVING_WORDS
+        and _word_before(reading.tokens, p.start) in _HAVING_WORDS
         and not _is_verb_form(reading.tokens[p.start])
     ]
     kept = [p for p in reading.projections if not any(p is o for o in owned)]
