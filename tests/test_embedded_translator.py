@@ -1955,3 +1955,18 @@ def test_a_count_compared_per_row_of_its_own_table_is_refused() -> None:
     )
     with pytest.raises(TranslationError, match="one airports row"):
         translate("What is the count of cities with more than 3 airports?", duckdb_catalog(con))
+
+
+def test_the_noun_after_the_name_of_is_the_table_that_owns_it() -> None:
+    """'the name of the airline with the most routes' where routes has a column airline:
+    'airline' names the airlines table, whose name is shown; it is not a second output."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE airlines (alid INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE routes (rid INTEGER PRIMARY KEY, alid INTEGER REFERENCES airlines (alid),"
+        " airline VARCHAR);"
+        "INSERT INTO airlines VALUES (1, 'Air A'), (2, 'Air B');"
+        "INSERT INTO routes VALUES (1, 1, 'AA'), (2, 2, 'BB'), (3, 2, 'BB')"
+    )
+    draft = translate("What is the name of the airline with the most routes?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 'Air B'")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal, get_args
 
 from sqlsynth.catalog import Catalog
@@ -1676,7 +1677,29 @@ def one_named_row_is_not_a_group(reading: Reading) -> Reading:
     return reading
 
 
+def owners_named_as_columns(reading: Reading) -> Reading:
+    """'the name of the airline with the most routes' where 'airline' is a column of
+    routes and, nearly as well, the table airlines: after 'the name of (the)' the noun
+    owns the shown column; it is that table, not a second output."""
+    shown = reading.projections
+    for previous, link in pairwise(shown):
+        between = [t.norm for t in reading.tokens[previous.end : link.start]]
+        if not between or between[0] != "of" or any(w not in ("of", "the") for w in between):
+            continue
+        table = next(
+            (m for m in link.matches if m.element.kind == "table" and m.score >= link.score - 0.1),
+            None,
+        )
+        if table is None:
+            continue
+        reading.projections = [p for p in reading.projections if p is not link]
+        reading.tables.append(link.model_copy(update={"matches": (table,)}))
+        reading.notes.append(f"{link.text!r} names the table {table.element.table}")
+    return reading
+
+
 READING_RULES = (
+    owners_named_as_columns,
     one_named_row_is_not_a_group,
     measured_rows_context_is_not_output,
     possessed_nouns_are_not_outputs,
