@@ -1970,3 +1970,18 @@ def test_the_noun_after_the_name_of_is_the_table_that_owns_it() -> None:
     )
     draft = translate("What is the name of the airline with the most routes?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT 'Air B'")
+
+
+def test_the_dates_of_a_date_column_word_mean_that_column() -> None:
+    """'the dates of the latest logon': 'dates' alone guessed some date column; with
+    date_of_latest_logon named right after 'of the', it means that one."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE students (student_id INTEGER PRIMARY KEY, family_name VARCHAR,"
+        " date_of_registration DATE, date_of_latest_logon DATE);"
+        "INSERT INTO students VALUES (1, 'Kim', '2020-01-01', '2021-05-05')"
+    )
+    draft = translate(
+        "What are the dates of the latest logon of the students?", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT date_of_latest_logon FROM students")

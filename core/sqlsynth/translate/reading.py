@@ -709,14 +709,15 @@ class Reader:
         )
 
     def names_a_name(self, link: Link) -> bool:
-        """'the names of sponsors' where 'sponsors' is a name column: 'names' was a
-        guess at some other name column and means this one."""
+        """'the names of sponsors' where 'sponsors' is a name column ('the dates of the
+        latest logon' likewise): 'names' was a guess at some other name column and means
+        this one."""
         shown = self.reading.projections
         if not shown or link.best.how == "exact":
             return False
         previous = shown[-1]
         head = singular(previous.text.lower())
-        if head not in ("name", "code") or previous.best.how == "exact":
+        if head not in ("name", "code", "date") or previous.best.how == "exact":
             return False
         between = [t.norm for t in self.tokens[previous.end : link.start]]
         if not between or between[0] != "of" or any(w not in ("of", "the", "all") for w in between):
