@@ -743,6 +743,24 @@ class Planner:
             self.parts.having.append(Having(item=item, op=op, value=value))
             self.parts.notes.append(f"HAVING {item.aggregate}({item.column}) {op} {value}")
         self.add_superlative_order(measures)
+        self.refuse_one_row_groups()
+
+    def refuse_one_row_groups(self) -> None:
+        """'the album names, ids and the number of tracks' read as the track ids, 'cities
+        with more than 3 airports' grouped by the airport: grouped by the key of a table
+        that no join repeats, every group is one row and every measure of it trivial, so
+        a column was misplaced."""
+        for name in self.parts.tables:
+            table = self.graph.table(name)
+            if len(table.primary_key) != 1:
+                continue
+            key = ColumnRef(table=table.name, column=table.primary_key[0])
+            if key not in self.parts.group_by or self.fans_out(table.name):
+                continue
+            raise TranslationError(
+                f"grouped by {key}, every group would hold one {table.name} row to measure",
+                hint="say which rows each count is for, e.g. 'for each album'",
+            )
 
     def measures_named_first(self) -> bool:
         """'the number of rooms in each building', 'the average price grouped by maker':

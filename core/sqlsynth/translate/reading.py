@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal, get_args
 
 from sqlsynth.catalog import Catalog
@@ -744,14 +745,15 @@ class Reader:
         )
 
     def names_a_name(self, link: Link) -> bool:
-        """'the names of sponsors' where 'sponsors' is a name column: 'names' was a
-        guess at some other name column and means this one."""
+        """'the names of sponsors' where 'sponsors' is a name column ('the dates of the
+        latest logon' likewise): 'names' was a guess at some other name column and means
+        this one."""
         shown = self.reading.projections
         if not shown or link.best.how == "exact":
             return False
         previous = shown[-1]
         head = singular(previous.text.lower())
-        if head not in ("name", "code") or previous.best.how == "exact":
+        if head not in ("name", "code", "date") or previous.best.how == "exact":
             return False
         between = [t.norm for t in self.tokens[previous.end : link.start]]
         if not between or between[0] != "of" or any(w not in ("of", "the", "all") for w in between):
@@ -1563,7 +1565,12 @@ def measured_columns_are_not_outputs(reading: Reading) -> Reading:
         measured.append(reading.counted)
     named = {(m.best.element.table, m.best.element.column) for m in measured}
     kept = [
-        p for p in reading.projections if (p.best.element.table, p.best.element.column) not in named
+        p
+        for p in reading.projections
+        if (p.best.element.table, p.best.element.column) not in named
+        and not any(
+            _same_column(p, m) and max(m.start - p.end, p.start - m.end) <= 2 for m in measured
+        )
     ]
     if measured and len(kept) < len(reading.projections):
         reading.notes.append("a column already measured is not shown again")
@@ -1665,7 +1672,7 @@ def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
 
 
 def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
-    """'committees that have delegates from the Democratic party', 'buildings that have
+    """'committees that have (the) delegates from the Democratic party', 'buildings that have
     faculty rooms': a noun right after 'have'/'with' describes the rows asked for; when
     another output or a filter already needs its table, it is not shown. A column of a
     table nothing else needs ('students who have president votes') may relate to the rows
@@ -1675,7 +1682,7 @@ def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
         for p in reading.projections[1:]
         if p.start > 0
         and p.best.how == "lemma"
-        and reading.tokens[p.start - 1].norm in _HAVING_WORDS
+        and _word_before(reading.tokens, p.start) in _HAVING_WORDS
         and not _is_verb_form(reading.tokens[p.start])
     ]
     kept = [p for p in reading.projections if not any(p is o for o in owned)]
@@ -1824,8 +1831,30 @@ def superlatives_within_groups(reading: Reading) -> Reading:
     return reading
 
 
+def owners_named_as_columns(reading: Reading) -> Reading:
+    """'the name of the airline with the most routes' where 'airline' is a column of
+    routes and, nearly as well, the table airlines: after 'the name of (the)' the noun
+    owns the shown column; it is that table, not a second output."""
+    shown = reading.projections
+    for previous, link in pairwise(shown):
+        between = [t.norm for t in reading.tokens[previous.end : link.start]]
+        if not between or between[0] != "of" or any(w not in ("of", "the") for w in between):
+            continue
+        table = next(
+            (m for m in link.matches if m.element.kind == "table" and m.score >= link.score - 0.1),
+            None,
+        )
+        if table is None:
+            continue
+        reading.projections = [p for p in reading.projections if p is not link]
+        reading.tables.append(link.model_copy(update={"matches": (table,)}))
+        reading.notes.append(f"{link.text!r} names the table {table.element.table}")
+    return reading
+
+
 READING_RULES = (
     listed_tables_as_columns,
+    owners_named_as_columns,
     one_named_row_is_not_a_group,
     measured_rows_context_is_not_output,
     possessed_nouns_are_not_outputs,
