@@ -1999,3 +1999,14 @@ def test_a_superlative_of_a_column_per_group_is_the_groups_maximum() -> None:
         "SELECT f.title, MAX(s.price) FROM film f JOIN showing s ON s.film_id = f.film_id"
         " GROUP BY f.film_id, f.title",
     )
+
+
+def test_comparing_counts_of_one_row_groups_is_refused() -> None:
+    """Each arena's group holds that arena alone: 'more than 1 arena' compares nothing."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE arena (arena_id INTEGER PRIMARY KEY, name VARCHAR, city VARCHAR);"
+        "INSERT INTO arena VALUES (1, 'North', 'Oslo'), (2, 'South', 'Oslo')"
+    )
+    with pytest.raises(TranslationError, match="single row"):
+        translate("Which arenas have more than 1 arena?", duckdb_catalog(con))

@@ -1149,7 +1149,9 @@ class Planner:
         measures = [i for i in plan.select if i.aggregate]
         ranked = [*(h.item for h in plan.having), *(o.item for o in plan.order_by)]
         ranked = [i for i in ranked if i.aggregate]
-        if not plan.group_by or not measures or not all(map(single, [*measures, *ranked])):
+        if not plan.group_by or not (measures or ranked):
+            return plan
+        if not all(map(single, [*measures, *ranked])):
             return plan
         measured = {i.column for i in measures}
         asked = [p for p in self.reading.projections if self.resolver.column(p) not in measured]
