@@ -2010,3 +2010,18 @@ def test_comparing_counts_of_one_row_groups_is_refused() -> None:
     )
     with pytest.raises(TranslationError, match="single row"):
         translate("Which arenas have more than 1 arena?", duckdb_catalog(con))
+
+
+def test_the_names_of_a_grouped_text_column_are_its_values() -> None:
+    """'the names of the states where at least 2 heads were born' groups by the state
+    alone; grouping by the heads' name column too would split the states."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE head (head_id INTEGER PRIMARY KEY, name VARCHAR, born_state VARCHAR);"
+        "INSERT INTO head VALUES (1, 'a', 'Ohio'), (2, 'b', 'Ohio'), (3, 'c', 'Utah')"
+    )
+    draft = translate(
+        "What are the names of the states where at least 2 heads were born?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Ohio'")

@@ -852,24 +852,35 @@ class Planner:
         return bool(key) and key <= {g.column for g in grouped if g.table == table}
 
     def names_previous_column(self, link: Link) -> bool:
-        """'the party name and the number of representatives in each party': 'name' right
-        after a text column names that column's values; grouping by another name column
-        too would split the groups."""
-        if link.text.lower() not in ("name", "names"):
+        """'the party name and the number of representatives in each party', 'the names
+        of the states where at least 3 heads were born': 'name' next to a text column
+        names that column's values; grouping by another name column too would split the
+        groups."""
+        if singular(link.text.lower()) not in ("name", "code"):
             return False
-        previous = [
+        tokens = self.reading.tokens
+        named = [
             other
             for other in (*self.reading.projections, *self.reading.groups)
-            if other.end == link.start and other.best.element.kind == "column"
+            if other.best.element.kind == "column"
+            and other is not link
+            and (
+                (other.end == link.start and singular(link.text.lower()) == "name")
+                or (
+                    other.start > link.end
+                    and tokens[link.end].norm == "of"
+                    and all(t.norm in ("of", "the", "all") for t in tokens[link.end : other.start])
+                )
+            )
         ]
-        if not previous:
+        if not named:
             return False
-        column = self.resolver.column(previous[0])
+        column = self.resolver.column(named[0])
         if self.resolver.kind_of(_element(column)) != "text" or self.resolver.is_key(
             _element(column)
         ):
             return False
-        self.parts.notes.append(f"'{previous[0].text} {link.text}': the {column} values")
+        self.parts.notes.append(f"{link.text!r}: the {column} values")
         return True
 
     def counts_parents(self, entity: str) -> bool:
