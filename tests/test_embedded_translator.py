@@ -2025,3 +2025,26 @@ def test_the_names_of_a_grouped_text_column_are_its_values() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT 'Ohio'")
+
+
+def test_a_shown_column_of_the_counted_rows_beside_entity_groups_is_refused() -> None:
+    """'cities that have hosted more than one competition' with 'hosted' read as the
+    competitions' ``hosts`` column: one city has many, so it would split the cities."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, official_name VARCHAR);"
+        "CREATE TABLE farm_competition (competition_id INTEGER PRIMARY KEY,"
+        " host_city_id INTEGER REFERENCES city (city_id), hosts VARCHAR);"
+        "INSERT INTO city VALUES (1, 'A'), (2, 'B');"
+        "INSERT INTO farm_competition VALUES (1, 1, 'x'), (2, 1, 'y'), (3, 2, 'z')"
+    )
+    catalog = duckdb_catalog(con)
+    with pytest.raises(TranslationError, match="split the groups"):
+        translate(
+            "Show the official names of the cities that have hosted more than one competition.",
+            catalog,
+        )
+    draft = translate(
+        "Show the official names of the cities that have more than one competition.", catalog
+    )
+    assert_same_rows(con, draft, "SELECT 'A'")

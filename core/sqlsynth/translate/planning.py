@@ -799,6 +799,7 @@ class Planner:
             keys, label = self.entity_columns(entity)
             if projections:
                 keys = [k for k in keys if k not in label]
+            self.refuse_split_groups(keys, projections, entity=True)
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
@@ -820,13 +821,16 @@ class Planner:
                 columns.append(column)
         return columns
 
-    def refuse_split_groups(self, grouped: list[ColumnRef], projections: list[ColumnRef]) -> None:
+    def refuse_split_groups(
+        self, grouped: list[ColumnRef], projections: list[ColumnRef], *, entity: bool = False
+    ) -> None:
         """'How many invoices were billed from each state?' with 'billed' read as a billing
-        address: a shown column that the named groups do not fix (not grouped, and no
-        grouped key leads to its row) would split each group into many."""
+        address: a shown column that the named groups (or the entity rows grouped by their
+        key) do not fix (not grouped, and no grouped key leads to its row) would split
+        each group into many."""
         hidden = self.reading.hidden_groups
         named = [g for g in self.reading.groups if not any(g is h for h in hidden)]
-        if not named or not grouped:
+        if not (named or entity) or not grouped:
             return
         keyed = {c.table.lower() for c in grouped if self.key_grouped(c.table, grouped)}
         keyed |= {t for c in grouped for t in self.referred(c)}  # a foreign key fixes its row
