@@ -2048,3 +2048,15 @@ def test_a_shown_column_of_the_counted_rows_beside_entity_groups_is_refused() ->
         "Show the official names of the cities that have more than one competition.", catalog
     )
     assert_same_rows(con, draft, "SELECT 'A'")
+
+
+def test_the_most_used_value_is_the_most_frequent() -> None:
+    """'the most used instrument' ranks instruments by how many rows hold them, not by
+    the largest text value."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE instruments (song_id INTEGER, musician_id INTEGER, instrument VARCHAR);"
+        "INSERT INTO instruments VALUES (1, 1, 'drums'), (2, 1, 'bass'), (3, 2, 'bass')"
+    )
+    draft = translate("What is the most used instrument?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 'bass'")

@@ -68,7 +68,7 @@ _REVERSED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
 _MEASURE_SUPERLATIVES = frozenset(
     {"highest", "largest", "biggest", "greatest", "lowest", "smallest"}
 )
-_FREQUENCY_WORDS = frozenset({"common", "frequent", "frequently", "often", "popular"})
+_FREQUENCY_WORDS = frozenset({"common", "frequent", "frequently", "often", "popular", "used"})
 """After 'most'/'least': how many rows hold a value ('the most common type')."""
 _ORDERING_VERBS = frozenset(
     {"order", "ordered", "sort", "sorted", "rank", "ranked", "arrange", "arranged", "listed"}
