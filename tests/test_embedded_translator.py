@@ -2060,3 +2060,20 @@ def test_the_most_used_value_is_the_most_frequent() -> None:
     )
     draft = translate("What is the most used instrument?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT 'bass'")
+
+
+def test_a_measure_word_in_a_column_name_followed_by_its_value_is_a_filter() -> None:
+    """'the maximum page size A4' names ``max_page_size`` and one of its values: a filter,
+    not the largest page size."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product VARCHAR,"
+        " max_page_size VARCHAR, pages_per_minute_color INTEGER);"
+        "INSERT INTO product VALUES (1, 'P1', 'A4', 3), (2, 'P2', 'A3', 2), (3, 'P3', 'A4', 9)"
+    )
+    draft = translate(
+        "What are the products with the maximum page size A4 that also have a pages per "
+        "minute color smaller than 5?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'P1'")

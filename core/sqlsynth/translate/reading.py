@@ -685,7 +685,14 @@ class Reader:
         for max_temperature_f, 'mean humidity' for mean_humidity), in a question that
         asks for rows (other columns already shown)."""
         column = link.best.element.column
-        if column is None or not self.reading.projections:
+        following = self.peek()
+        valued = (  # 'the products with the maximum page size A4': a value of that column
+            following is not None
+            and following.link is not None
+            and following.link.best.element.kind == "value"
+            and _same_column(following.link, link)
+        )
+        if column is None or not (self.reading.projections or valued):
             return False
         measure = _MEASURE_WORDS.get(self.pending_arg, set())
         if measure & set(link.text.lower().split()):
