@@ -2077,3 +2077,20 @@ def test_a_measure_word_in_a_column_name_followed_by_its_value_is_a_filter() -> 
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT 'P1'")
+
+
+def test_a_loose_plural_after_of_the_behind_the_measures_names_the_rows() -> None:
+    """'the average and minimum price of the products', 'products' loosely matching
+    ``product_stock_number``: the products are the rows measured, not groups."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE catalog_contents (catalog_entry_id INTEGER PRIMARY KEY,"
+        " product_stock_number VARCHAR, price_in_euros DOUBLE);"
+        "INSERT INTO catalog_contents VALUES (1, 'p1', 2.0), (2, 'p2', 4.0)"
+    )
+    draft = translate(
+        "Give me the average and minimum price (in Euro) of the products.", duckdb_catalog(con)
+    )
+    assert_same_rows(
+        con, draft, "SELECT AVG(price_in_euros), MIN(price_in_euros) FROM catalog_contents"
+    )

@@ -760,6 +760,7 @@ class Planner:
             for link in reading.projections
             if (reading.groups or not self.places_measure(link, ("in", "from", "of", "at", "by")))
             and not self.names_previous_column(link)
+            and not self.names_measured_rows(link)
         ]
         named = {c.table.lower() for c in projections}
         for link in reading.groups:
@@ -854,6 +855,22 @@ class Planner:
         """Whether every column of ``table``'s primary key is grouped."""
         key = set(self.graph.table(table).primary_key)
         return bool(key) and key <= {g.column for g in grouped if g.table == table}
+
+    def names_measured_rows(self, link: Link) -> bool:
+        """'the average and minimum price of the products' with 'products' loosely matching
+        a column: a plural noun after 'of the' behind every measure names the rows
+        measured, not a column to show and group by."""
+        reading = self.reading
+        starts = [a.column.start for a in reading.aggregates if a.column is not None]
+        if reading.groups or not starts or link.start < max(starts):
+            return False
+        if link.best.how not in _LOOSE or singular(link.text.lower()) == link.text.lower():
+            return False
+        words = [t.norm for t in reading.tokens[max(0, link.start - 2) : link.start]]
+        if words != ["of", "the"]:
+            return False
+        self.parts.notes.append(f"'of the {link.text}' names the rows measured (not shown)")
+        return True
 
     def names_previous_column(self, link: Link) -> bool:
         """'the party name and the number of representatives in each party', 'the names
