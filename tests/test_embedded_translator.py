@@ -2722,3 +2722,95 @@ def test_the_dates_of_a_date_column_word_mean_that_column() -> None:
         "What are the dates of the latest logon of the students?", duckdb_catalog(con)
     )
     assert_same_rows(con, draft, "SELECT date_of_latest_logon FROM students")
+
+
+def test_comparing_counts_of_one_row_groups_is_refused() -> None:
+    """Each arena's group holds that arena alone: 'more than 1 arena' compares nothing."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE arena (arena_id INTEGER PRIMARY KEY, name VARCHAR, city VARCHAR);"
+        "INSERT INTO arena VALUES (1, 'North', 'Oslo'), (2, 'South', 'Oslo')"
+    )
+    with pytest.raises(TranslationError, match=r"single row|would hold one"):
+        translate("Which arenas have more than 1 arena?", duckdb_catalog(con))
+
+
+def test_the_names_of_a_grouped_text_column_are_its_values() -> None:
+    """'the names of the states where at least 2 heads were born' groups by the state
+    alone; grouping by the heads' name column too would split the states."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE head (head_id INTEGER PRIMARY KEY, name VARCHAR, born_state VARCHAR);"
+        "INSERT INTO head VALUES (1, 'a', 'Ohio'), (2, 'b', 'Ohio'), (3, 'c', 'Utah')"
+    )
+    draft = translate(
+        "What are the names of the states where at least 2 heads were born?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Ohio'")
+
+
+def test_a_shown_column_of_the_counted_rows_beside_entity_groups_is_refused() -> None:
+    """'cities that have hosted more than one competition' with 'hosted' read as the
+    competitions' ``hosts`` column: one city has many, so it would split the cities."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, official_name VARCHAR);"
+        "CREATE TABLE farm_competition (competition_id INTEGER PRIMARY KEY,"
+        " host_city_id INTEGER REFERENCES city (city_id), hosts VARCHAR);"
+        "INSERT INTO city VALUES (1, 'A'), (2, 'B');"
+        "INSERT INTO farm_competition VALUES (1, 1, 'x'), (2, 1, 'y'), (3, 2, 'z')"
+    )
+    catalog = duckdb_catalog(con)
+    for question in (
+        # 'hosted' is read as a verb describing the rows, so nothing splits the groups
+        "Show the official names of the cities that have hosted more than one competition.",
+        "Show the official names of the cities that have more than one competition.",
+    ):
+        assert_same_rows(con, translate(question, catalog), "SELECT 'A'")
+
+
+def test_the_most_used_value_is_the_most_frequent() -> None:
+    """'the most used instrument' ranks instruments by how many rows hold them, not by
+    the largest text value."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE instruments (song_id INTEGER, musician_id INTEGER, instrument VARCHAR);"
+        "INSERT INTO instruments VALUES (1, 1, 'drums'), (2, 1, 'bass'), (3, 2, 'bass')"
+    )
+    draft = translate("What is the most used instrument?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 'bass'")
+
+
+def test_a_measure_word_in_a_column_name_followed_by_its_value_is_a_filter() -> None:
+    """'the maximum page size A4' names ``max_page_size`` and one of its values: a filter,
+    not the largest page size."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product VARCHAR,"
+        " max_page_size VARCHAR, pages_per_minute_color INTEGER);"
+        "INSERT INTO product VALUES (1, 'P1', 'A4', 3), (2, 'P2', 'A3', 2), (3, 'P3', 'A4', 9)"
+    )
+    draft = translate(
+        "What are the products with the maximum page size A4 that also have a pages per "
+        "minute color smaller than 5?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'P1'")
+
+
+def test_a_loose_plural_after_of_the_behind_the_measures_names_the_rows() -> None:
+    """'the average and minimum price of the products', 'products' loosely matching
+    ``product_stock_number``: the products are the rows measured, not groups."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE catalog_contents (catalog_entry_id INTEGER PRIMARY KEY,"
+        " product_stock_number VARCHAR, price_in_euros DOUBLE);"
+        "INSERT INTO catalog_contents VALUES (1, 'p1', 2.0), (2, 'p2', 4.0)"
+    )
+    draft = translate(
+        "Give me the average and minimum price (in Euro) of the products.", duckdb_catalog(con)
+    )
+    assert_same_rows(
+        con, draft, "SELECT AVG(price_in_euros), MIN(price_in_euros) FROM catalog_contents"
+    )

@@ -901,6 +901,7 @@ class Planner:
             for link in reading.projections
             if (reading.groups or not self.places_measure(link, ("in", "from", "of", "at", "by")))
             and not self.names_previous_column(link)
+            and not self.names_measured_rows(link)
         ]
         named = {c.table.lower() for c in projections}
         for link in reading.groups:
@@ -940,6 +941,7 @@ class Planner:
             keys, label = self.entity_columns(entity)
             if projections:
                 keys = [k for k in keys if k not in label]
+            self.refuse_split_groups(keys, projections, entity=True)
             self.parts.notes.append(f"one row per {self.parts.subject} row (grouped by its key)")
             return keys + projections if projections else keys, projections or label
         return grouped + projections, shown + projections
@@ -961,13 +963,16 @@ class Planner:
                 columns.append(column)
         return columns
 
-    def refuse_split_groups(self, grouped: list[ColumnRef], projections: list[ColumnRef]) -> None:
+    def refuse_split_groups(
+        self, grouped: list[ColumnRef], projections: list[ColumnRef], *, entity: bool = False
+    ) -> None:
         """'How many invoices were billed from each state?' with 'billed' read as a billing
-        address: a shown column that the named groups do not fix (not grouped, and no
-        grouped key leads to its row) would split each group into many."""
+        address: a shown column that the named groups (or the entity rows grouped by their
+        key) do not fix (not grouped, and no grouped key leads to its row) would split
+        each group into many."""
         hidden = self.reading.hidden_groups
         named = [g for g in self.reading.groups if not any(g is h for h in hidden)]
-        if not named or not grouped:
+        if not (named or entity) or not grouped:
             return
         keyed = {c.table.lower() for c in grouped if self.key_grouped(c.table, grouped)}
         keyed |= {t for c in grouped for t in self.referred(c)}  # a foreign key fixes its row
@@ -992,25 +997,52 @@ class Planner:
         key = set(self.graph.table(table).primary_key)
         return bool(key) and key <= {g.column for g in grouped if g.table == table}
 
-    def names_previous_column(self, link: Link) -> bool:
-        """'the party name and the number of representatives in each party': 'name' right
-        after a text column names that column's values; grouping by another name column
-        too would split the groups."""
-        if link.text.lower() not in ("name", "names"):
+    def names_measured_rows(self, link: Link) -> bool:
+        """'the average and minimum price of the products' with 'products' loosely matching
+        a column: a plural noun after 'of the' behind every measure names the rows
+        measured, not a column to show and group by."""
+        reading = self.reading
+        starts = [a.column.start for a in reading.aggregates if a.column is not None]
+        if reading.groups or not starts or link.start < max(starts):
             return False
-        previous = [
+        if link.best.how not in _LOOSE or singular(link.text.lower()) == link.text.lower():
+            return False
+        words = [t.norm for t in reading.tokens[max(0, link.start - 2) : link.start]]
+        if words != ["of", "the"]:
+            return False
+        self.parts.notes.append(f"'of the {link.text}' names the rows measured (not shown)")
+        return True
+
+    def names_previous_column(self, link: Link) -> bool:
+        """'the party name and the number of representatives in each party', 'the names
+        of the states where at least 3 heads were born': 'name' next to a text column
+        names that column's values; grouping by another name column too would split the
+        groups."""
+        if singular(link.text.lower()) not in ("name", "code"):
+            return False
+        tokens = self.reading.tokens
+        named = [
             other
             for other in (*self.reading.projections, *self.reading.groups)
-            if other.end == link.start and other.best.element.kind == "column"
+            if other.best.element.kind == "column"
+            and other is not link
+            and (
+                (other.end == link.start and singular(link.text.lower()) == "name")
+                or (
+                    other.start > link.end
+                    and tokens[link.end].norm == "of"
+                    and all(t.norm in ("of", "the", "all") for t in tokens[link.end : other.start])
+                )
+            )
         ]
-        if not previous:
+        if not named:
             return False
-        column = self.resolver.column(previous[0])
+        column = self.resolver.column(named[0])
         if self.resolver.kind_of(_element(column)) != "text" or self.resolver.is_key(
             _element(column)
         ):
             return False
-        self.parts.notes.append(f"'{previous[0].text} {link.text}': the {column} values")
+        self.parts.notes.append(f"{link.text!r}: the {column} values")
         return True
 
     def counts_parents(self, entity: str) -> bool:
@@ -1302,7 +1334,9 @@ class Planner:
         measures = [i for i in plan.select if i.aggregate]
         ranked = [*(h.item for h in plan.having), *(o.item for o in plan.order_by)]
         ranked = [i for i in ranked if i.aggregate]
-        if not plan.group_by or not measures or not all(map(single, [*measures, *ranked])):
+        if not plan.group_by or not (measures or ranked):
+            return plan
+        if not all(map(single, [*measures, *ranked])):
             return plan
         measured = {i.column for i in measures}
         asked = [p for p in self.reading.projections if self.resolver.column(p) not in measured]

@@ -69,7 +69,7 @@ _REVERSED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
 _MEASURE_SUPERLATIVES = frozenset(
     {"highest", "largest", "biggest", "greatest", "lowest", "smallest"}
 )
-_FREQUENCY_WORDS = frozenset({"common", "frequent", "frequently", "often", "popular"})
+_FREQUENCY_WORDS = frozenset({"common", "frequent", "frequently", "often", "popular", "used"})
 """After 'most'/'least': how many rows hold a value ('the most common type')."""
 _ORDERING_VERBS = frozenset(
     {"order", "ordered", "ordering", "sort", "sorted", "sorting", "rank", "ranked", "arrange"}
@@ -709,7 +709,14 @@ class Reader:
         for max_temperature_f, 'mean humidity' for mean_humidity), in a question that
         asks for rows (other columns already shown)."""
         column = link.best.element.column
-        if column is None or not self.reading.projections:
+        following = self.peek()
+        valued = (  # 'the products with the maximum page size A4': a value of that column
+            following is not None
+            and following.link is not None
+            and following.link.best.element.kind == "value"
+            and _same_column(following.link, link)
+        )
+        if column is None or not (self.reading.projections or valued):
             return False
         measure = _MEASURE_WORDS.get(self.pending_arg, set())
         if measure & set(link.text.lower().split()):
