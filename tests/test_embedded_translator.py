@@ -2814,3 +2814,29 @@ def test_a_loose_plural_after_of_the_behind_the_measures_names_the_rows() -> Non
     assert_same_rows(
         con, draft, "SELECT AVG(price_in_euros), MIN(price_in_euros) FROM catalog_contents"
     )
+
+
+def test_all_the_information_on_the_top_row_shows_every_column() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE port (port_id INTEGER PRIMARY KEY, port_name VARCHAR, visitors INTEGER);"
+        "INSERT INTO port VALUES (1, 'Oslo', 5), (2, 'Rome', 9)"
+    )
+    draft = translate(
+        "What is all the information on the port with the largest number of visitors?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT * FROM port ORDER BY visitors DESC LIMIT 1")
+
+
+def test_both_ends_of_a_superlative_read_as_one_row_are_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE pupil (pupil_id INTEGER PRIMARY KEY, age INTEGER, major INTEGER);"
+        "INSERT INTO pupil VALUES (1, 20, 600), (2, 25, 600)"
+    )
+    with pytest.raises(TranslationError, match="highest and the lowest"):
+        translate(
+            "Tell me the ages of the oldest and youngest pupils studying major 600.",
+            duckdb_catalog(con),
+        )

@@ -34,7 +34,7 @@ from sqlsynth.errors import TranslationError
 from sqlsynth.plan import QueryPlan, compile_plan
 from sqlsynth.spec import NLSpec
 from sqlsynth.translate import Draft
-from sqlsynth.translate.cues import Cue, CueKind, Unit, build_units, find_cues
+from sqlsynth.translate.cues import ADJECTIVES, Cue, CueKind, Unit, build_units, find_cues
 from sqlsynth.translate.labels import (
     names_of_a_name_column,
     read_contained_words,
@@ -107,12 +107,29 @@ def check_cues_used(units: Sequence[Unit], plan: QueryPlan) -> None:
     """Refuse a plan that lost a cue ('average' with no AVG, 'how many' with no count,
     'top' with no limit, 'not' with no negation): it answers
     another question than the one asked."""
-    for cue in (unit.cue for unit in units if unit.cue is not None):
+    cues = [unit.cue for unit in units if unit.cue is not None]
+    extremes = {_direction(c.arg) for c in cues if c.kind == "superlative"} - {""}
+    functions = _collect(plan.model_dump(), "aggregate")
+    if len(extremes) == 2 and not {"max", "min"} <= functions:
+        # 'the ages of the oldest and youngest students': both ends, not one row
+        raise TranslationError(
+            "could not place both the highest and the lowest in the query",
+            hint="ask for the maximum and minimum, e.g. 'the maximum and minimum age'",
+        )
+    for cue in cues:
         if _lost(cue, plan):
             raise TranslationError(
                 f"could not place {cue.text!r} in the query",
                 hint="rephrase, naming what it applies to; `sqlsynth explain` shows the reading",
             )
+
+
+def _direction(arg: str) -> str:
+    """'max' or 'min' for a superlative cue ('oldest' grades up, 'youngest' down)."""
+    if arg in ("max", "min"):
+        return arg
+    adjective = ADJECTIVES.get(arg)
+    return "" if adjective is None else ("max" if adjective.more else "min")
 
 
 def _lost(cue: Cue, plan: QueryPlan) -> bool:

@@ -640,7 +640,12 @@ class Planner:
                     self.add_aggregate_value(reading.superlative, measure)
                     return
                 columns = [measure]  # 'the top 3 highest support rates': the values
-            columns = columns or self.display_columns(self.parts.subject)
+            every = reading.every_column and not columns  # 'all the information on the ...'
+            columns = columns or (
+                self.all_columns(self.parts.subject)
+                if every
+                else self.display_columns(self.parts.subject)
+            )
             self.parts.order_by.append(
                 OrderItem(item=SelectItem(column=measure), descending=reading.superlative == "max")
             )
