@@ -2840,3 +2840,15 @@ def test_both_ends_of_a_superlative_read_as_one_row_are_refused() -> None:
             "Tell me the ages of the oldest and youngest pupils studying major 600.",
             duckdb_catalog(con),
         )
+
+
+def test_a_word_column_equal_to_a_number_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE person (name VARCHAR PRIMARY KEY, age INTEGER);"
+        "CREATE TABLE person_friend (name VARCHAR REFERENCES person(name), friend VARCHAR);"
+        "INSERT INTO person VALUES ('Ann', 30), ('Bo', 40);"
+        "INSERT INTO person_friend VALUES ('Ann', 'Bo'), ('Bo', 'Ann')"
+    )
+    with pytest.raises(TranslationError, match="text column"):
+        translate("Find the person who has exactly one friend.", duckdb_catalog(con))

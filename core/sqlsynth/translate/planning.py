@@ -366,10 +366,10 @@ class Planner:
         return [Predicate(column=column, op=condition.op, value=condition.value)]
 
     def refuse_number_on_text(self, column: ColumnRef, condition: Condition) -> None:
-        """'categories with two or more books': a text column ranked against a number is
-        a misread (the number counts something), not a filter."""
+        """'categories with two or more books', 'exactly one friend': a column of words
+        ranked against or equal to a number is a misread (the number counts something)."""
         numbers = [v for v in (condition.value, *condition.values) if isinstance(v, int | float)]
-        ordering = condition.op in ("<", ">", "<=", ">=", "between")
+        ordering = condition.op in ("<", ">", "<=", ">=", "between", "=")
         link = condition.column
         loose = link is not None and link.best.how in _LOOSE
         named = link is not None and bool({"id", "ids"} & set(link.text.lower().split()))
