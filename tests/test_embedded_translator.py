@@ -2852,3 +2852,17 @@ def test_a_word_column_equal_to_a_number_is_refused() -> None:
     )
     with pytest.raises(TranslationError, match="text column"):
         translate("Find the person who has exactly one friend.", duckdb_catalog(con))
+
+
+def test_a_column_fixed_by_a_value_after_a_relative_clause_is_not_shown() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE budget_code (budget_type_code VARCHAR PRIMARY KEY,"
+        " budget_type_description VARCHAR);"
+        "INSERT INTO budget_code VALUES ('ORG', 'Organisation'), ('SF', 'Self founded')"
+    )
+    draft = translate(
+        "Return the description of the budget type that has the code ORG.", duckdb_catalog(con)
+    )
+    expected = "SELECT budget_type_description FROM budget_code WHERE budget_type_code = 'ORG'"
+    assert_same_rows(con, draft, expected)

@@ -1508,7 +1508,9 @@ def fixed_projections(reading: Reading) -> Reading:
             continue
         for shown in reading.projections:
             gap = reading.tokens[shown.end : value.start]
-            if len(gap) > 3 + (condition.op == "!=") or not _same_column(shown, value):
+            relative = bool(gap) and gap[0].norm in ("that", "which", "who", "with", "having")
+            longest = 5 if relative else 3 + (condition.op == "!=")  # 'that has the code ORG'
+            if len(gap) > longest or not _same_column(shown, value):
                 continue
             if not gap or gap[0].norm not in _KEEPS_COLUMN_SHOWN:
                 reading.fixed_projections.append(shown)
