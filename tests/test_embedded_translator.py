@@ -2866,3 +2866,28 @@ def test_a_column_fixed_by_a_value_after_a_relative_clause_is_not_shown() -> Non
     )
     expected = "SELECT budget_type_description FROM budget_code WHERE budget_type_code = 'ORG'"
     assert_same_rows(con, draft, expected)
+
+
+def test_a_plan_missing_one_of_two_asked_counts_or_extremes_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE pupil (pupil_id INTEGER PRIMARY KEY, major INTEGER, city_code VARCHAR);"
+        "CREATE TABLE flat (flat_id INTEGER PRIMARY KEY, flat_type VARCHAR, rooms INTEGER);"
+        "INSERT INTO pupil VALUES (1, 600, 'NYC'); INSERT INTO flat VALUES (1, 'Duplex', 3)"
+    )
+    catalog = duckdb_catalog(con)
+    with pytest.raises(TranslationError, match="counts"):
+        translate(
+            "How many different majors are there and how many different city codes are there "
+            "for each pupil?",
+            catalog,
+        )
+    ranked = QueryPlan(
+        select=(SelectItem(column=_PRICE),),
+        from_table="item",
+        order_by=(OrderItem(item=SelectItem(column=_PRICE, aggregate="min")),),
+        limit=1,
+    )
+    both = [_cue("aggregate", "maximum", "max"), _cue("aggregate", "minimum", "min")]
+    with pytest.raises(TranslationError, match="highest and the lowest"):
+        check_cues_used(both, ranked)

@@ -108,13 +108,22 @@ def check_cues_used(units: Sequence[Unit], plan: QueryPlan) -> None:
     'top' with no limit, 'not' with no negation): it answers
     another question than the one asked."""
     cues = [unit.cue for unit in units if unit.cue is not None]
-    extremes = {_direction(c.arg) for c in cues if c.kind == "superlative"} - {""}
-    functions = _collect(plan.model_dump(), "aggregate")
-    if len(extremes) == 2 and not {"max", "min"} <= functions:
+    extremes = {_direction(c.arg) for c in cues if c.kind in ("superlative", "aggregate")}
+    extremes &= {"max", "min"}
+    shown = {item.aggregate for item in plan.select if item.aggregate is not None}
+    if len(extremes) == 2 and not {"max", "min"} <= shown:
         # 'the ages of the oldest and youngest students': both ends, not one row
         raise TranslationError(
             "could not place both the highest and the lowest in the query",
             hint="ask for the maximum and minimum, e.g. 'the maximum and minimum age'",
+        )
+    asked = [c for c in cues if c.kind == "count" and c.text.lower().startswith("how many")]
+    counts = [item for item in plan.select if item.aggregate in ("count", "sum")]
+    if len(asked) > max(1, len(counts)) and not plan.group_by:
+        # 'how many majors are there and how many city codes': one count per question
+        raise TranslationError(
+            f"could not place all {len(asked)} counts the question asks for",
+            hint="ask for one count at a time",
         )
     for cue in cues:
         if _lost(cue, plan):
