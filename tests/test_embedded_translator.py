@@ -2891,3 +2891,15 @@ def test_a_plan_missing_one_of_two_asked_counts_or_extremes_is_refused() -> None
     both = [_cue("aggregate", "maximum", "max"), _cue("aggregate", "minimum", "min")]
     with pytest.raises(TranslationError, match="highest and the lowest"):
         check_cues_used(both, ranked)
+
+
+def test_a_table_listed_with_a_comma_that_nothing_shows_is_refused() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE club (club_id INTEGER PRIMARY KEY, title VARCHAR);"
+        "CREATE TABLE player (player_id INTEGER PRIMARY KEY, name VARCHAR, age INTEGER,"
+        " club_id INTEGER REFERENCES club(club_id));"
+        "INSERT INTO club VALUES (1, 'Reds'); INSERT INTO player VALUES (1, 'Ann', 20, 1)"
+    )
+    with pytest.raises(TranslationError, match="which column of club"):
+        translate("What are the clubs, names of all players?", duckdb_catalog(con))

@@ -109,3 +109,8 @@ def test_comparison_signs_read_as_the_words_they_stand_for() -> None:
 def test_a_minus_sign_before_a_number_makes_it_negative_but_a_range_dash_does_not() -> None:
     numbers = [t.number for t in tokenize("elevation between -50 and 50 in 1990-2000")]
     assert [n for n in numbers if n is not None] == [-50, 50, 1990, 2000]
+
+
+def test_a_token_followed_by_a_comma_is_marked() -> None:
+    commas = [t.comma for t in tokenize("the grapes, appelations and wines")]
+    assert commas == [False, True, False, False, False]

@@ -197,6 +197,8 @@ class Token(BaseModel):
     kind: TokenKind = "word"
     number: int | float | None = None
     stop: bool = False
+    comma: bool = False
+    """A comma follows ('the grapes, appelations and wines'): a list, not a compound."""
 
 
 _TOKEN_PATTERN = re.compile(
@@ -263,7 +265,13 @@ def tokenize(question: str) -> tuple[Token, ...]:
                     stop=norm in STOPWORDS and not named,
                 )
             )
-    return tuple(tokens)
+    ends = [m.end() for m in _TOKEN_PATTERN.finditer(question)]
+    return tuple(
+        t.model_copy(update={"comma": question[end:].lstrip().startswith(",")})
+        if question[end:].lstrip().startswith(",")
+        else t
+        for t, end in zip(tokens, ends, strict=True)
+    )
 
 
 # --- the schema side ----------------------------------------------------------------------

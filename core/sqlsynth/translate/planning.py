@@ -1784,9 +1784,11 @@ _FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 
 
 def _and_between(a: Link, b: Link, reading: Reading) -> bool:
-    """'grapes and appelations': the two are listed, not one compound ('candidate names')."""
+    """'grapes and appelations', 'grapes, appelations': the two are listed, not one
+    compound ('candidate names')."""
     start, end = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
-    return any(t.norm == "and" for t in reading.tokens[start:end])
+    tokens = reading.tokens
+    return any(t.norm == "and" for t in tokens[start:end]) or tokens[start - 1].comma
 
 
 def _is_number(text: str) -> bool:

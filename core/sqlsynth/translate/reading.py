@@ -1883,6 +1883,7 @@ READING_RULES = (
 
 
 _OF_WORDS = frozenset({"of", "the", "a", "an", "all", "each", "every", "for", "and"})
+_LABEL_TEXTS = frozenset({"name", "names", "title", "titles"})
 _OF_WORDS |= frozenset({"different", "distinct", "its", "their"})
 
 
@@ -1904,7 +1905,8 @@ def owners_of(reading: Reading) -> dict[tuple[int, int], str]:
             owners[(link.start, link.end)] = table.best.element.table
     for link in listed:  # 'the album names', 'the school name': the table named just before
         table = next((t for t in reading.tables if t.end == link.start), None)
-        if table is not None and link.text.lower() in ("name", "names", "title", "titles"):
+        compound = table is not None and not reading.tokens[table.end - 1].comma
+        if table is not None and compound and link.text.lower() in _LABEL_TEXTS:
             owners[(link.start, link.end)] = table.best.element.table
     compared = [c.column for c in reading.conditions if c.column is not None]
     for link in (*listed, *compared):
