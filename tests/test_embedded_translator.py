@@ -2814,3 +2814,22 @@ def test_a_loose_plural_after_of_the_behind_the_measures_names_the_rows() -> Non
     assert_same_rows(
         con, draft, "SELECT AVG(price_in_euros), MIN(price_in_euros) FROM catalog_contents"
     )
+
+
+def test_a_value_in_two_columns_goes_to_the_one_its_words_name() -> None:
+    """'Lyon' is sampled in both ``origin`` and ``destination``: 'from Lyon' is the
+    origin, 'to Lyon' the destination; 'pilot is "Ann"' the pilot, not the captain."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE trip (trip_no INTEGER PRIMARY KEY, origin VARCHAR, destination VARCHAR,"
+        " captain VARCHAR, pilot VARCHAR);"
+        "INSERT INTO trip VALUES (1, 'Lyon', 'Paris', 'Ann', 'Bob'),"
+        " (2, 'Paris', 'Lyon', 'Bob', 'Ann'), (3, 'Nice', 'Lyon', 'Cy', 'Cy')"
+    )
+    catalog = duckdb_catalog(con)
+    for question, expected in (
+        ("Show the trip numbers of trips from Lyon.", "SELECT 1"),
+        ("Show the trip numbers of trips from Paris to Lyon.", "SELECT 2"),
+        ('Show the trip numbers of trips whose pilot is "Ann".', "SELECT 2"),
+    ):
+        assert_same_rows(con, translate(question, catalog), expected)

@@ -653,7 +653,8 @@ class Reader:
             self.reading.problems.append(
                 f"could not compare {self.compare_words!r} with the value {link.text!r}"
             )
-        self.consume_last_column(link)
+        column = self.consume_last_column(link)
+        link = _prefer_named_column(link, column, self.tokens)
         words = {t.norm for t in self.tokens[self.negated_at : link.start]}
         lacking = self.negated and (bool(words & _POSSESSION) or "without" in words)
         self.add_condition(
@@ -1368,6 +1369,38 @@ def _same_column(a: Link, b: Link) -> bool:
     columns_a = {(m.element.table, m.element.column) for m in a.matches}
     columns_b = {(m.element.table, m.element.column) for m in b.matches}
     return bool(columns_a & columns_b)
+
+
+_FROM_WORDS = frozenset({"origin", "source", "from", "departure", "start", "sender", "home"})
+_TO_WORDS = frozenset({"destination", "to", "arrival", "target", "end", "recipient"})
+"""Column-name words for where rows come from and go to: 'flights from Paris' is origin."""
+
+
+def _prefer_named_column(link: Link, column: Link | None, tokens: Sequence[Token]) -> Link:
+    """A value sampled in several columns of a table ('Los Angeles' in origin and in
+    destination) is put in the one its words name: the column right before it ('the
+    governor "Eliot Spitzer"'), else the direction of 'from' or 'to' before it."""
+    named = {(m.element.table, m.element.column) for m in column.matches} if column else set()
+    before = tokens[link.start - 1].norm if link.start > 0 else ""
+    direction = _FROM_WORDS if before == "from" else _TO_WORDS if before == "to" else frozenset()
+
+    def preferred(match: Match) -> bool:
+        element = match.element
+        if named:
+            return (element.table, element.column) in named
+        return bool(direction & set(identifier_words(element.column or "")))
+
+    best = link.best
+    tied = [
+        m for m in link.matches if m.element.table == best.element.table and m.score == best.score
+    ]
+    if len({m.element.column for m in tied}) < 2 or preferred(best):
+        return link
+    first = [m for m in tied if preferred(m)]
+    if not first:
+        return link
+    rest = tuple(m for m in link.matches if m not in first)
+    return link.model_copy(update={"matches": (*first, *rest)})
 
 
 def _value_text(link: Link) -> str:
