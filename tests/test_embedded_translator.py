@@ -2833,3 +2833,18 @@ def test_a_value_in_two_columns_goes_to_the_one_its_words_name() -> None:
         ('Show the trip numbers of trips whose pilot is "Ann".', "SELECT 2"),
     ):
         assert_same_rows(con, translate(question, catalog), expected)
+
+
+def test_or_with_a_second_comparison_after_the_year_of_is_not_an_open_bound() -> None:
+    """'before the year of 2000 or after the year of 2010' is two comparisons, not
+    '2000 or after' as an inclusive bound."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE wine (name VARCHAR, year INTEGER);"
+        "INSERT INTO wine VALUES ('a', 1990), ('b', 2005), ('c', 2012), ('d', 2000)"
+    )
+    draft = translate(
+        "Find the names of wines produced before the year of 2000 or after the year of 2010.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT * FROM (VALUES ('a'), ('c'))")

@@ -1211,7 +1211,9 @@ class Reader:
         words = tuple(t.norm for t in self.tokens[token.index + 1 : token.index + 3])
         if len(words) < 2 or words[0] != "or":
             return ""
-        after = self.tokens[token.index + 3 : token.index + 4]
+        after = self.tokens[token.index + 3 :]
+        while after and after[0].norm in _HEAD_WORDS | {"the", "of"}:
+            after = after[1:]  # 'before the year of 2000 or after the year of 2010'
         if after and after[0].kind == "number":
             return ""  # 'below 30 or above 70': a second comparison, not a bound
         bound = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">="}
