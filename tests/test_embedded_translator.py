@@ -2848,3 +2848,23 @@ def test_or_with_a_second_comparison_after_the_year_of_is_not_an_open_bound() ->
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT * FROM (VALUES ('a'), ('c'))")
+
+
+def test_a_column_called_after_its_table_is_what_its_name_means() -> None:
+    """'products whose name contains "Scanner"': ``product.product`` holds what each
+    product is called, so it is the name, not ``store.store_name`` of a related table."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE store (store_id INTEGER PRIMARY KEY, store_name VARCHAR);"
+        "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product VARCHAR, price INTEGER);"
+        "CREATE TABLE store_product (store_id INTEGER REFERENCES store (store_id),"
+        " product_id INTEGER REFERENCES product (product_id));"
+        "INSERT INTO store VALUES (1, 'Scanner World'), (2, 'Paper Shop');"
+        "INSERT INTO product VALUES (1, 'Flat Scanner', 5), (2, 'Pen', 1);"
+        "INSERT INTO store_product VALUES (1, 2), (2, 1)"
+    )
+    draft = translate(
+        'What are all of the products whose name includes the substring "Scanner"?',
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Flat Scanner'")

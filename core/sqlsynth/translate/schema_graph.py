@@ -206,7 +206,7 @@ class Resolver:
         table = self.graph.table(owner)
         word = link.text.lower()
         column = label_column(table) if word in _LABEL_WORDS else None
-        if column is not None and not {"name", "title"} & set(identifier_words(column.name)):
+        if column is not None and not _names_row(column, table):
             column = None  # a guessed label ('company', 'date') is not what 'name' asks for
         if word in ("id", "ids") and len(table.primary_key) == 1:
             column = table.column(table.primary_key[0])
@@ -238,6 +238,14 @@ class Resolver:
 
 
 _LABEL_WORDS = frozenset({"name", "names", "title", "titles"})
+
+
+def _names_row(column: Column, table: Table) -> bool:
+    """A label column 'name' can ask for: one called a name or title, or one called
+    after its own table (``product.product``), which holds what each row is called."""
+    words = identifier_words(column.name)
+    own = [singular(w) for w in words] == [singular(w) for w in identifier_words(table.name)]
+    return own or bool({"name", "title"} & set(words))
 
 
 def _names_its_table(element: SchemaElement) -> bool:
