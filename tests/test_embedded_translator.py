@@ -2868,3 +2868,22 @@ def test_a_column_called_after_its_table_is_what_its_name_means() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT 'Flat Scanner'")
+
+
+def test_a_column_word_and_in_or_of_a_second_word_name_one_column() -> None:
+    """'length in meters' is ``length_meters``, not ``length_feet`` narrowed by 'meters';
+    'year of joining' is ``year_join``, not the year of a related table."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE artist (artist_id INTEGER PRIMARY KEY, name VARCHAR, year_join INTEGER,"
+        " length_feet DOUBLE, length_meters DOUBLE);"
+        "CREATE TABLE exhibition (exhibition_id INTEGER PRIMARY KEY, year INTEGER,"
+        " artist_id INTEGER REFERENCES artist (artist_id));"
+        "INSERT INTO artist VALUES (1, 'Ann', 1990, 30.0, 9.0), (2, 'Bo', 2001, 10.0, 3.0);"
+        "INSERT INTO exhibition VALUES (1, 2004, 1), (2, 2005, 2)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("What is the maximum length in meters of the artists?", catalog)
+    assert_same_rows(con, draft, "SELECT 9.0")
+    draft = translate("What are the names and year of joining of all artists?", catalog)
+    assert_same_rows(con, draft, "SELECT name, year_join FROM artist")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -677,7 +677,33 @@ def link_question(question: str, catalog: Catalog) -> Linking:
             chosen.append(link)
             taken |= span
     chosen.sort(key=lambda link: link.start)
-    return Linking(question=question, tokens=tokens, links=tuple(chosen))
+    return Linking(question=question, tokens=tokens, links=_joined_phrases(chosen, tokens))
+
+
+def _joined_phrases(links: list[Link], tokens: Sequence[Token]) -> tuple[Link, ...]:
+    """'length in meters', 'year of joining': a column word and, after 'in' or 'of', a
+    word that names a column holding both (``length_meters``, ``Year_Join``) are one
+    phrase for that column, not a column and a second one that narrows it."""
+    joined: list[Link] = []
+    for link in links:
+        head = joined[-1] if joined else None
+        best = link.best.element
+        if (
+            head is not None
+            and head.end - head.start == 1
+            and link.start == head.end + 1
+            and tokens[head.end].norm in ("in", "of")
+            and head.best.element.kind == "column"
+            and best.kind == "column"
+            and head.best.element != best
+            and lemma(head.text.lower()) in {lemma(w) for w in identifier_words(best.column or "")}
+        ):
+            match = Match(element=best, score=head.score, how=link.best.how)
+            text = " ".join(t.text for t in tokens[head.start : link.end])
+            joined[-1] = Link(start=head.start, end=link.end, text=text, matches=(match,))
+            continue
+        joined.append(link)
+    return tuple(joined)
 
 
 _SHARED_HEAD = re.compile(r"\b([A-Za-z]+),? and ([A-Za-z]+) ([A-Za-z]+)\b")
