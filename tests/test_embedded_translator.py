@@ -2887,3 +2887,24 @@ def test_a_column_word_and_in_or_of_a_second_word_name_one_column() -> None:
     assert_same_rows(con, draft, "SELECT 9.0")
     draft = translate("What are the names and year of joining of all artists?", catalog)
     assert_same_rows(con, draft, "SELECT name, year_join FROM artist")
+
+
+def test_a_word_two_columns_hold_takes_the_one_the_words_near_it_name_or_is_refused() -> None:
+    """'date' is in ``date_raised`` and ``date_closed``: 'the earliest date raised' says
+    which; 'the active date' of ``active_from_date`` and ``active_to_date`` says neither,
+    so it is refused rather than guessed."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE complaints (complaint_id INTEGER PRIMARY KEY, staff_name VARCHAR,"
+        " date_complaint_raised DATE, date_complaint_closed DATE,"
+        " active_from_date DATE, active_to_date DATE);"
+        "INSERT INTO complaints VALUES (1, 'Ann', '2001-01-01', '2009-01-01', NULL, NULL),"
+        " (2, 'Bob', '2003-01-01', '2002-01-01', NULL, NULL)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "Return the staff name of the complaint with the earliest date raised.", catalog
+    )
+    assert_same_rows(con, draft, "SELECT 'Ann'")
+    with pytest.raises(TranslationError):
+        translate("What is the active date of each complaint?", catalog)

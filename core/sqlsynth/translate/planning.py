@@ -76,7 +76,7 @@ class Planner:
         mentioned = [self.table_of(link) for link in reading.tables]
         owners = {(link.start, link.end): self.covering for link in self.all_links()}
         owners = {**owners, **owners_of(reading)} if self.covering else owners_of(reading)
-        self.resolver = Resolver(self.graph, subject, mentioned, owners)
+        self.resolver = Resolver(self.graph, subject, mentioned, owners, reading.tokens)
         self.parts = PlanParts(subject=subject, tables=[subject])
         self.lacking: list[Predicate] = []
         """'do not have a book in 1989': negated values whose owners lack such a row."""
