@@ -2908,3 +2908,15 @@ def test_a_word_two_columns_hold_takes_the_one_the_words_near_it_name_or_is_refu
     assert_same_rows(con, draft, "SELECT 'Ann'")
     with pytest.raises(TranslationError):
         translate("What is the active date of each complaint?", catalog)
+
+
+def test_a_quoted_name_is_not_a_value_of_a_numeric_column_before_it() -> None:
+    """'the fee of "North Campus"': a name is never a fee, so it is not compared with the
+    numeric column before it; with nowhere else to put it, the question is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE fees (campus INTEGER, year INTEGER, campus_fee INTEGER);"
+        "INSERT INTO fees VALUES (1, 1996, 100), (2, 1996, 200)"
+    )
+    with pytest.raises(TranslationError):
+        translate('What is the campus fee of "North Campus" in year 1996?', duckdb_catalog(con))

@@ -40,6 +40,7 @@ _NEEDS_OBJECT: frozenset[str] = frozenset(
 """Cues that must be followed by what they apply to; a dangling one is refused."""
 _AGGREGATE_FUNCTIONS: dict[str, AggregateFunction] = {f: f for f in get_args(AggregateFunction)}
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?)?|\d\d?:\d\d(?::\d\d)?")
+_NUMBER_TEXT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _COMPARISON_OPS: dict[str, Comparison] = {op: op for op in get_args(Comparison)}
 _POSSESSION = frozenset({"with", "have", "has", "had", "having", "own", "owns"})
 _LINKING_VERBS = frozenset(
@@ -1333,6 +1334,12 @@ class Reader:
             self.on_moment(token)
             return
         contains = self.pending == "contains"
+        column = self.last_column
+        numeric = column is not None and self.kind_of(column.best.element) == "numeric"
+        if numeric and not _NUMBER_TEXT.fullmatch(token.text):
+            # 'the campus fee of "San Jose State University"': a name is no fee
+            self.reading.unplaced.append(token.text)
+            return
         column = self.consume_last_column()
         if column is None:
             self.reading.unplaced.append(token.text)
