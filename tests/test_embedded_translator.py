@@ -2920,3 +2920,16 @@ def test_a_quoted_name_is_not_a_value_of_a_numeric_column_before_it() -> None:
     )
     with pytest.raises(TranslationError):
         translate('What is the campus fee of "North Campus" in year 1996?', duckdb_catalog(con))
+
+
+def test_or_between_pairs_of_conditions_is_refused() -> None:
+    """'in Lyon, Rhone or in Nice, Var' is (city AND region) OR (city AND region); joining
+    only the two conditions beside 'or' would ask something else."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE addresses (address VARCHAR, city VARCHAR, region VARCHAR);"
+        "INSERT INTO addresses VALUES ('a', 'Lyon', 'Rhone'), ('b', 'Nice', 'Var'),"
+        " ('c', 'Lyon', 'Var')"
+    )
+    with pytest.raises(TranslationError):
+        translate("Find all the addresses in Lyon, Rhone or in Nice, Var.", duckdb_catalog(con))

@@ -7,7 +7,7 @@ or repeat rows under an aggregate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlsynth.errors import TranslationError
@@ -335,6 +335,7 @@ class Planner:
                 self.parts.filters.append(AnyOf(any_of=(*earlier, *predicates)))
             else:
                 self.parts.filters.extend(predicates)
+        refuse_split_pairs(self.parts.filters)
 
     def predicates(self, condition: Condition) -> list[Predicate]:
         if condition.value_link is not None:
@@ -1810,3 +1811,27 @@ def _unique(items: Iterable[ColumnRef]) -> list[ColumnRef]:
         if item not in seen:
             seen.append(item)
     return seen
+
+
+def refuse_split_pairs(filters: Sequence[Filter]) -> None:
+    """'in East Julianaside, Texas or in Gleasonmouth, Arizona': pairs of conditions joined
+    by 'or' ((city AND state) OR (city AND state)); read one condition at a time, the 'or'
+    would join only the two beside it (city AND (state OR city) AND state)."""
+    for index, f in enumerate(filters):
+        if not isinstance(f, AnyOf) or len(f.any_of) != 2:
+            continue
+        first, second = f.any_of
+        if not isinstance(first, Predicate) or not isinstance(second, Predicate):
+            continue
+        if first.column == second.column:
+            continue
+        before = filters[index - 1] if index > 0 else None
+        after = filters[index + 1] if index + 1 < len(filters) else None
+        if (isinstance(before, Predicate) and before.column == second.column) or (
+            isinstance(after, Predicate) and after.column == first.column
+        ):
+            raise TranslationError(
+                "could not tell how 'or' groups the conditions around it "
+                f"({first.column.column}, {second.column.column})",
+                hint="ask one question per alternative",
+            )
