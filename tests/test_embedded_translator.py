@@ -2933,3 +2933,22 @@ def test_or_between_pairs_of_conditions_is_refused() -> None:
     )
     with pytest.raises(TranslationError):
         translate("Find all the addresses in Lyon, Rhone or in Nice, Var.", duckdb_catalog(con))
+
+
+def test_two_clashing_pairs_of_filters_are_refused() -> None:
+    """'reported by both Ann Lee and Bo Kim': first names clash and so do last names; one
+    INTERSECT split would still demand two last names of one row, so it is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE staff (staff_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " last_name VARCHAR);"
+        "CREATE TABLE problems (problem_id INTEGER PRIMARY KEY, product VARCHAR,"
+        " reported_by INTEGER REFERENCES staff (staff_id));"
+        "INSERT INTO staff VALUES (1, 'Ann', 'Lee'), (2, 'Bo', 'Kim');"
+        "INSERT INTO problems VALUES (1, 'p', 1), (2, 'p', 2), (3, 'q', 1)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Which products have problems reported by both Ann Lee and Bo Kim?",
+            duckdb_catalog(con),
+        )

@@ -1752,6 +1752,15 @@ def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
         QueryPlan(**{**dict(plan), "filters": tuple(f for f in plan.filters if f is not drop)})
         for drop in (pair[1], pair[0])
     )
+    for half in (first, second):
+        rest = _contradiction([f for f in half.filters if isinstance(f, Predicate)])
+        if rest is not None:
+            # 'by both Lacey Bosco and Kenton Champlin': first and last names each clash,
+            # and one split cannot tell which first name goes with which last name
+            raise TranslationError(
+                f"the filters on {rest[0].column} cannot both hold on one row",
+                hint="ask for rows related to each condition separately",
+            )
     return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
 
 
