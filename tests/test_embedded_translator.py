@@ -2952,3 +2952,18 @@ def test_two_clashing_pairs_of_filters_are_refused() -> None:
             "Which products have problems reported by both Ann Lee and Bo Kim?",
             duckdb_catalog(con),
         )
+
+
+def test_the_letter_left_of_a_contraction_is_not_a_value() -> None:
+    """ "don't" leaves a 't' that matches the sampled initial 'T'; it is part of the
+    negation, not a filter on the initial."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE professor (name VARCHAR, initial VARCHAR, degree VARCHAR);"
+        "INSERT INTO professor VALUES ('Ann', 'T', 'MSc'), ('Bo', 'S', 'PhD'),"
+        " ('Cy', 'S', 'MSc')"
+    )
+    draft = translate(
+        "What are the names of professors who don't have the degree PhD?", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT * FROM (VALUES ('Ann'), ('Cy'))")

@@ -665,6 +665,9 @@ def link_question(question: str, catalog: Catalog) -> Linking:
     for start, end in _ngrams(tokens):
         run = tokens[start:end]
         matches = _matches_for(run, index)
+        if len(run) == 1 and run[0].text in _CLITICS:
+            # "don't", 'Ph.D.s': the letter left of a contraction or plural is no value
+            matches = [m for m in matches if m.element.kind != "value"]
         if matches:
             text = " ".join(t.text for t in run)
             candidates.append(Link(start=start, end=end, text=text, matches=tuple(matches)))
@@ -705,6 +708,9 @@ def _joined_phrases(links: list[Link], tokens: Sequence[Token]) -> tuple[Link, .
         joined.append(link)
     return tuple(joined)
 
+
+_CLITICS = frozenset({"s", "t"})
+"""Lower-case letters the tokenizer leaves of "don't" and "Ph.D.s"."""
 
 _SHARED_HEAD = re.compile(r"\b([A-Za-z]+),? and ([A-Za-z]+) ([A-Za-z]+)\b")
 _FULL_NAME = re.compile(r"\bfull (names?)\b", re.IGNORECASE)
