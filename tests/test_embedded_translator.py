@@ -2967,3 +2967,20 @@ def test_the_letter_left_of_a_contraction_is_not_a_value() -> None:
         "What are the names of professors who don't have the degree PhD?", duckdb_catalog(con)
     )
     assert_same_rows(con, draft, "SELECT * FROM (VALUES ('Ann'), ('Cy'))")
+
+
+def test_a_condition_after_or_alternatives_is_refused() -> None:
+    """'either in division AS, or in division EN and in building NEB' may mean AS OR
+    (EN AND NEB) or (AS OR EN) AND NEB; the words do not say which, so it is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE department (dname VARCHAR, division VARCHAR, building VARCHAR);"
+        "INSERT INTO department VALUES ('a', 'AS', 'OLD'), ('b', 'EN', 'NEB'),"
+        " ('c', 'EN', 'OLD')"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "What are the names of departments either in division AS, or in division EN "
+            "and in building NEB?",
+            duckdb_catalog(con),
+        )

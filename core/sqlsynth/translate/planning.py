@@ -314,7 +314,18 @@ class Planner:
     # filters
 
     def add_filters(self) -> None:
+        alternatives = ""
         for condition in self.reading.conditions:
+            if alternatives and not condition.any_of_previous:
+                # 'either in division AS, or in division EN and in building NEB': whether
+                # the last condition holds for both alternatives or only the second is unsaid
+                raise TranslationError(
+                    f"could not tell whether {condition.source!r} applies to each "
+                    f"alternative of {alternatives!r} or only the last",
+                    hint="ask one question per alternative",
+                )
+            if condition.any_of_previous or (condition.op == "in" and not condition.listed):
+                alternatives = condition.source
             predicates = self.predicates(condition)
             if condition.any_of_previous and len(predicates) > 1:
                 raise TranslationError(
