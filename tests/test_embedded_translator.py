@@ -2984,3 +2984,17 @@ def test_a_condition_after_or_alternatives_is_refused() -> None:
             "and in building NEB?",
             duckdb_catalog(con),
         )
+
+
+def test_a_column_then_was_named_and_a_value_filters_that_column() -> None:
+    """'the pilot was named "Ann"': 'named' stands between the column and its value like
+    'is', so the value goes to ``pilot`` though ``captain`` holds it too."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE trip (trip_no INTEGER PRIMARY KEY, captain VARCHAR, pilot VARCHAR);"
+        "INSERT INTO trip VALUES (1, 'Ann', 'Bob'), (2, 'Bob', 'Ann')"
+    )
+    draft = translate(
+        'Find the trip numbers of trips when the pilot was named "Ann".', duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT 2")

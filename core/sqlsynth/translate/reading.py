@@ -80,6 +80,8 @@ _ORDERING_VERBS = frozenset(
 _KEEPS_COLUMN_SHOWN = frozenset({"of", "and", "or"})
 _HEAD_WORDS = frozenset({"date", "year", "time", "day"})
 """Words for the kind of value a column holds: 'launch date', 'join year'."""
+_BETWEEN_CUES = frozenset({"compare", "negation", "contains"})
+"""Cues that may stand between a column and its value: 'price above 100'."""
 _WEAK_LINKS = frozenset({"of", "with", "has", "have", "had"})
 
 
@@ -957,9 +959,10 @@ class Reader:
         """
         column = self.last_column
         before = self.current_index - 1
-        while before >= 0 and self.units[before].cue is not None:
-            cue = self.units[before].cue
-            if cue is None or cue.kind not in ("compare", "negation", "contains"):
+        while before >= 0 and self.units[before].link is None:
+            unit = self.units[before]
+            verb = unit.token is not None and unit.token.norm in _LINKING_VERBS  # 'was named'
+            if not verb and (unit.cue is None or unit.cue.kind not in _BETWEEN_CUES):
                 break
             before -= 1
         if column is None or before < 0 or self.units[before].link is not column:
