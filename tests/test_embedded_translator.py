@@ -2998,3 +2998,19 @@ def test_a_column_then_was_named_and_a_value_filters_that_column() -> None:
         'Find the trip numbers of trips when the pilot was named "Ann".', duckdb_catalog(con)
     )
     assert_same_rows(con, draft, "SELECT 2")
+
+
+def test_the_word_right_after_a_half_named_column_tells_which_it_is() -> None:
+    """'the date valid from and the date valid to': 'from' and 'to' are both near each
+    'date valid', but the word right after each says which column it names."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE cards (card_id INTEGER PRIMARY KEY, card_number VARCHAR,"
+        " date_valid_from DATE, date_valid_to DATE);"
+        "INSERT INTO cards VALUES (1, '45', '2001-01-01', '2009-01-01')"
+    )
+    draft = translate(
+        "Show the date valid from and the date valid to for the card with card number '45'.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT DATE '2001-01-01', DATE '2009-01-01'")

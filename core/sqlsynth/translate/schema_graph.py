@@ -225,10 +225,13 @@ class Resolver:
         if any(c.lower() in keys or "id" in extras[c] for c in extras):
             return element  # 'ids' and keys are told apart by the table they belong to
         kinds = {column_kind(c) for c in table.columns if c.name in extras}
-        near = self.tokens[max(0, link.start - _NEAR) : link.end + _NEAR]
-        question = {_short(t.norm) for t in near}
         common = set.intersection(*extras.values())  # 'kmh' in max_ and mean_wind_kmh
-        said = [c for c, extra in extras.items() if extra - common <= question]
+        for reach in (1, _NEAR):  # 'the date valid from and the date valid to'
+            near = self.tokens[max(0, link.start - reach) : link.end + reach]
+            question = {_short(t.norm) for t in near}
+            said = [c for c, extra in extras.items() if extra - common <= question]
+            if len(said) == 1:
+                break
         if len(kinds) > 1 or len(said) > 1:
             return element  # 'the start and end dates': each is named
         if said:
