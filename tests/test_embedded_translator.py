@@ -3014,3 +3014,18 @@ def test_the_word_right_after_a_half_named_column_tells_which_it_is() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT DATE '2001-01-01', DATE '2009-01-01'")
+
+
+def test_a_year_compared_with_a_key_column_dates_the_row_instead() -> None:
+    """'served as a host city after 2010': ``host_city`` is a key, which holds no years,
+    so 'after 2010' compares the row's one year column."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, city VARCHAR);"
+        "CREATE TABLE hosting_city (year INTEGER, match_id INTEGER,"
+        " host_city INTEGER REFERENCES city (city_id));"
+        "INSERT INTO city VALUES (1, 'Lyon'), (2, 'Nice'), (2011, 'Odd');"
+        "INSERT INTO hosting_city VALUES (2008, 1, 1), (2012, 2, 2), (2009, 3, 2011)"
+    )
+    draft = translate("Which cities served as a host city after 2010?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 'Nice'")

@@ -366,6 +366,9 @@ class Planner:
         if condition.adjective and condition.column is None:
             return [self.adjective_predicate(condition)]
         column = self.condition_column(condition)
+        if condition.temporal and condition.op in ("<", ">", "<=", ">=") and self.is_key(column):
+            # 'served as a host city after 2010': a key holds no years; the row's date does
+            column = self.date_column_of(column.table, condition.source)
         if (
             condition.temporal
             and self.resolver.kind_of(_element(column)) == "temporal"
