@@ -3029,3 +3029,20 @@ def test_a_year_compared_with_a_key_column_dates_the_row_instead() -> None:
     )
     draft = translate("Which cities served as a host city after 2010?", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT 'Nice'")
+
+
+def test_a_quoted_piece_in_their_column_is_matched_inside_that_column() -> None:
+    """'have an "a" in their first name': the quoted letter is part of the first name, not
+    the grade 'A' another table holds."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE student (stuid INTEGER PRIMARY KEY, fname VARCHAR);"
+        "CREATE TABLE enrolled_in (stuid INTEGER REFERENCES student (stuid), grade VARCHAR);"
+        "INSERT INTO student VALUES (1, 'Dana'), (2, 'Bob');"
+        "INSERT INTO enrolled_in VALUES (2, 'A'), (1, 'B')"
+    )
+    draft = translate(
+        'What are the first names of students who have an "a" in their first name?',
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Dana'")

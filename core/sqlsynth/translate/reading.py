@@ -82,6 +82,7 @@ _HEAD_WORDS = frozenset({"date", "year", "time", "day"})
 """Words for the kind of value a column holds: 'launch date', 'join year'."""
 _BETWEEN_CUES = frozenset({"compare", "negation", "contains"})
 """Cues that may stand between a column and its value: 'price above 100'."""
+_OWNER_WORDS = frozenset({"their", "its", "his", "her", "the"})
 _WEAK_LINKS = frozenset({"of", "with", "has", "have", "had"})
 
 
@@ -633,6 +634,9 @@ class Reader:
         self.reading.conditions.append(condition)
 
     def on_value(self, link: Link) -> None:
+        if self.piece_of_following_column(link):
+            self.reading.unplaced.append(link.text)  # left to read_contained_words
+            return
         op = "!=" if self.negated else "="
         previous = self.reading.conditions[-1] if self.reading.conditions else None
         if (
@@ -672,6 +676,24 @@ class Reader:
         self.negated = False
         if self.pending in ("group", "compare", "contains"):
             self.set_pending("")
+
+    def piece_of_following_column(self, link: Link) -> bool:
+        """'an "a" in their first name': a quoted piece followed by 'in' and a text column
+        is part of that column's text, whatever other column holds it as a value."""
+        index = link.end
+        if self.tokens[link.start].kind != "quoted" or link.end - link.start != 1:
+            return False
+        if index >= len(self.tokens) or self.tokens[index].norm != "in":
+            return False
+        index += 1
+        while index < len(self.tokens) and self.tokens[index].norm in _OWNER_WORDS:
+            index += 1
+        column = next((u.link for u in self.units if u.link and u.start == index), None)
+        return (
+            column is not None
+            and column.best.element.kind == "column"
+            and self.kind_of(column.best.element) == "text"
+        )
 
     def on_table(self, link: Link) -> None:
         reading = self.reading
