@@ -3046,3 +3046,18 @@ def test_a_quoted_piece_in_their_column_is_matched_inside_that_column() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT 'Dana'")
+
+
+def test_a_column_fixed_four_words_later_is_not_shown() -> None:
+    """'the budget type that has the code ORG': the type is pinned to ORG, so only the
+    description asked for is shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE ref_budget_codes (budget_type_code VARCHAR PRIMARY KEY,"
+        " budget_type_description VARCHAR);"
+        "INSERT INTO ref_budget_codes VALUES ('ORG', 'Organisation'), ('SF', 'Self founded')"
+    )
+    draft = translate(
+        "Return the description of the budget type that has the code ORG.", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT 'Organisation'")

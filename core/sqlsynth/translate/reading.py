@@ -1575,7 +1575,7 @@ def fixed_projections(reading: Reading) -> Reading:
             continue
         for shown in reading.projections:
             gap = reading.tokens[shown.end : value.start]
-            if len(gap) > 3 + (condition.op == "!=") or not _same_column(shown, value):
+            if len(gap) > 4 + (condition.op == "!=") or not _same_column(shown, value):
                 continue
             if not gap or gap[0].norm not in _KEEPS_COLUMN_SHOWN:
                 reading.fixed_projections.append(shown)
