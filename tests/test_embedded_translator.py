@@ -3061,3 +3061,23 @@ def test_a_column_fixed_four_words_later_is_not_shown() -> None:
         "Return the description of the budget type that has the code ORG.", duckdb_catalog(con)
     )
     assert_same_rows(con, draft, "SELECT 'Organisation'")
+
+
+def test_the_subject_of_a_clause_about_the_rows_is_not_shown() -> None:
+    """'Which county do the delegates on "Appropriations" committee belong to?': the
+    delegates pick the counties; only the county names are asked for."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE county (county_id INTEGER PRIMARY KEY, county_name VARCHAR);"
+        "CREATE TABLE election (election_id INTEGER PRIMARY KEY, delegate VARCHAR,"
+        " committee VARCHAR, district INTEGER REFERENCES county (county_id));"
+        "INSERT INTO county VALUES (1, 'Howard'), (2, 'Baltimore');"
+        "INSERT INTO election VALUES (1, 'Ann', 'Appropriations', 1),"
+        " (2, 'Bo', 'Ways', 2)"
+    )
+    draft = translate(
+        'Which county do the delegates on "Appropriations" committee belong to? '
+        "Give me the county names.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Howard'")

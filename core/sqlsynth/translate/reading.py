@@ -1745,6 +1745,28 @@ def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
     return reading
 
 
+def clause_subjects_are_not_outputs(reading: Reading) -> Reading:
+    """'the county that the delegates on "Appropriations" belong to', 'Which building
+    does the instructor who teaches the most courses live in?': a noun after 'that the' or
+    'does the' is the subject of a clause about the rows asked for, not an output."""
+    tokens = reading.tokens
+    subjects = [
+        p
+        for p in reading.projections
+        if len(reading.projections) > 1
+        and p.start >= 2
+        and tokens[p.start - 1].norm == "the"
+        and tokens[p.start - 2].norm in _CLAUSE_WORDS
+    ]
+    if subjects:
+        reading.projections = [p for p in reading.projections if not any(p is s for s in subjects)]
+        reading.notes.extend(f"{s.text!r} is the subject of a clause (not shown)" for s in subjects)
+    return reading
+
+
+_CLAUSE_WORDS = frozenset({"that", "which", "do", "does", "did"})
+
+
 def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
     """'committees that have (the) delegates from the Democratic party', 'buildings that have
     faculty rooms': a noun right after 'have'/'with' describes the rows asked for; when
@@ -1927,6 +1949,7 @@ def owners_named_as_columns(reading: Reading) -> Reading:
 
 
 READING_RULES = (
+    clause_subjects_are_not_outputs,
     listed_tables_as_columns,
     owners_named_as_columns,
     one_named_row_is_not_a_group,
