@@ -3081,3 +3081,19 @@ def test_the_subject_of_a_clause_about_the_rows_is_not_shown() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT 'Howard'")
+
+
+def test_a_partial_word_and_the_column_beside_it_name_the_column_holding_both() -> None:
+    """'mobile phone number' is ``cell_mobile_phone_number``, not 'mobile' for it and
+    'phone number' for ``phone_number`` as well."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, last_name VARCHAR,"
+        " phone_number VARCHAR, cell_mobile_phone_number VARCHAR);"
+        "INSERT INTO customers VALUES (1, 'Kohler', '111', '999'), (2, 'Lee', '222', '888')"
+    )
+    draft = translate(
+        "What is the mobile phone number of the customer with last name Kohler?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT '999'")

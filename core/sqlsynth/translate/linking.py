@@ -705,8 +705,29 @@ def _joined_phrases(links: list[Link], tokens: Sequence[Token]) -> tuple[Link, .
             text = " ".join(t.text for t in tokens[head.start : link.end])
             joined[-1] = Link(start=head.start, end=link.end, text=text, matches=(match,))
             continue
+        merged = _covering_column(head, link) if head is not None else None
+        if head is not None and merged is not None:
+            text = " ".join(t.text for t in tokens[head.start : link.end])
+            joined[-1] = Link(start=head.start, end=link.end, text=text, matches=(merged,))
+            continue
         joined.append(link)
     return tuple(joined)
+
+
+def _covering_column(head: Link, link: Link) -> Match | None:
+    """'mobile phone number': a partly named column of the first word (``cell_mobile_
+    phone_number``) that holds every word of both links, for the two side by side."""
+    if link.start != head.end or head.best.how != "partial" or link.best.element.kind != "column":
+        return None
+    words = {lemma(w.lower()) for w in f"{head.text} {link.text}".split()}
+    covering = [
+        m
+        for m in head.matches
+        if m.element.kind == "column"
+        and m.score == head.score
+        and words <= {lemma(w) for w in identifier_words(m.element.column or "")}
+    ]
+    return covering[0] if len(covering) == 1 else None
 
 
 _CLITICS = frozenset({"s", "t"})
