@@ -2903,3 +2903,286 @@ def test_a_table_listed_with_a_comma_that_nothing_shows_is_refused() -> None:
     )
     with pytest.raises(TranslationError, match="which column of club"):
         translate("What are the clubs, names of all players?", duckdb_catalog(con))
+
+
+def test_a_value_in_two_columns_goes_to_the_one_its_words_name() -> None:
+    """'Lyon' is sampled in both ``origin`` and ``destination``: 'from Lyon' is the
+    origin, 'to Lyon' the destination; 'pilot is "Ann"' the pilot, not the captain."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE trip (trip_no INTEGER PRIMARY KEY, origin VARCHAR, destination VARCHAR,"
+        " captain VARCHAR, pilot VARCHAR);"
+        "INSERT INTO trip VALUES (1, 'Lyon', 'Paris', 'Ann', 'Bob'),"
+        " (2, 'Paris', 'Lyon', 'Bob', 'Ann'), (3, 'Nice', 'Lyon', 'Cy', 'Cy')"
+    )
+    catalog = duckdb_catalog(con)
+    for question, expected in (
+        ("Show the trip numbers of trips from Lyon.", "SELECT 1"),
+        ("Show the trip numbers of trips from Paris to Lyon.", "SELECT 2"),
+        ('Show the trip numbers of trips whose pilot is "Ann".', "SELECT 2"),
+    ):
+        assert_same_rows(con, translate(question, catalog), expected)
+
+
+def test_or_with_a_second_comparison_after_the_year_of_is_not_an_open_bound() -> None:
+    """'before the year of 2000 or after the year of 2010' is two comparisons, not
+    '2000 or after' as an inclusive bound."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE wine (name VARCHAR, year INTEGER);"
+        "INSERT INTO wine VALUES ('a', 1990), ('b', 2005), ('c', 2012), ('d', 2000)"
+    )
+    draft = translate(
+        "Find the names of wines produced before the year of 2000 or after the year of 2010.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT * FROM (VALUES ('a'), ('c'))")
+
+
+def test_a_column_called_after_its_table_is_what_its_name_means() -> None:
+    """'products whose name contains "Scanner"': ``product.product`` holds what each
+    product is called, so it is the name, not ``store.store_name`` of a related table."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE store (store_id INTEGER PRIMARY KEY, store_name VARCHAR);"
+        "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product VARCHAR, price INTEGER);"
+        "CREATE TABLE store_product (store_id INTEGER REFERENCES store (store_id),"
+        " product_id INTEGER REFERENCES product (product_id));"
+        "INSERT INTO store VALUES (1, 'Scanner World'), (2, 'Paper Shop');"
+        "INSERT INTO product VALUES (1, 'Flat Scanner', 5), (2, 'Pen', 1);"
+        "INSERT INTO store_product VALUES (1, 2), (2, 1)"
+    )
+    draft = translate(
+        'What are all of the products whose name includes the substring "Scanner"?',
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Flat Scanner'")
+
+
+def test_a_column_word_and_in_or_of_a_second_word_name_one_column() -> None:
+    """'length in meters' is ``length_meters``, not ``length_feet`` narrowed by 'meters';
+    'year of joining' is ``year_join``, not the year of a related table."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE artist (artist_id INTEGER PRIMARY KEY, name VARCHAR, year_join INTEGER,"
+        " length_feet DOUBLE, length_meters DOUBLE);"
+        "CREATE TABLE exhibition (exhibition_id INTEGER PRIMARY KEY, year INTEGER,"
+        " artist_id INTEGER REFERENCES artist (artist_id));"
+        "INSERT INTO artist VALUES (1, 'Ann', 1990, 30.0, 9.0), (2, 'Bo', 2001, 10.0, 3.0);"
+        "INSERT INTO exhibition VALUES (1, 2004, 1), (2, 2005, 2)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("What is the maximum length in meters of the artists?", catalog)
+    assert_same_rows(con, draft, "SELECT 9.0")
+    draft = translate("What are the names and year of joining of all artists?", catalog)
+    assert_same_rows(con, draft, "SELECT name, year_join FROM artist")
+
+
+def test_a_word_two_columns_hold_takes_the_one_the_words_near_it_name_or_is_refused() -> None:
+    """'date' is in ``date_raised`` and ``date_closed``: 'the earliest date raised' says
+    which; 'the active date' of ``active_from_date`` and ``active_to_date`` says neither,
+    so it is refused rather than guessed."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE complaints (complaint_id INTEGER PRIMARY KEY, staff_name VARCHAR,"
+        " date_complaint_raised DATE, date_complaint_closed DATE,"
+        " active_from_date DATE, active_to_date DATE);"
+        "INSERT INTO complaints VALUES (1, 'Ann', '2001-01-01', '2009-01-01', NULL, NULL),"
+        " (2, 'Bob', '2003-01-01', '2002-01-01', NULL, NULL)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "Return the staff name of the complaint with the earliest date raised.", catalog
+    )
+    assert_same_rows(con, draft, "SELECT 'Ann'")
+    with pytest.raises(TranslationError):
+        translate("What is the active date of each complaint?", catalog)
+
+
+def test_a_quoted_name_is_not_a_value_of_a_numeric_column_before_it() -> None:
+    """'the fee of "North Campus"': a name is never a fee, so it is not compared with the
+    numeric column before it; with nowhere else to put it, the question is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE fees (campus INTEGER, year INTEGER, campus_fee INTEGER);"
+        "INSERT INTO fees VALUES (1, 1996, 100), (2, 1996, 200)"
+    )
+    with pytest.raises(TranslationError):
+        translate('What is the campus fee of "North Campus" in year 1996?', duckdb_catalog(con))
+
+
+def test_or_between_pairs_of_conditions_is_refused() -> None:
+    """'in Lyon, Rhone or in Nice, Var' is (city AND region) OR (city AND region); joining
+    only the two conditions beside 'or' would ask something else."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE addresses (address VARCHAR, city VARCHAR, region VARCHAR);"
+        "INSERT INTO addresses VALUES ('a', 'Lyon', 'Rhone'), ('b', 'Nice', 'Var'),"
+        " ('c', 'Lyon', 'Var')"
+    )
+    with pytest.raises(TranslationError):
+        translate("Find all the addresses in Lyon, Rhone or in Nice, Var.", duckdb_catalog(con))
+
+
+def test_two_clashing_pairs_of_filters_are_refused() -> None:
+    """'reported by both Ann Lee and Bo Kim': first names clash and so do last names; one
+    INTERSECT split would still demand two last names of one row, so it is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE staff (staff_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " last_name VARCHAR);"
+        "CREATE TABLE problems (problem_id INTEGER PRIMARY KEY, product VARCHAR,"
+        " reported_by INTEGER REFERENCES staff (staff_id));"
+        "INSERT INTO staff VALUES (1, 'Ann', 'Lee'), (2, 'Bo', 'Kim');"
+        "INSERT INTO problems VALUES (1, 'p', 1), (2, 'p', 2), (3, 'q', 1)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Which products have problems reported by both Ann Lee and Bo Kim?",
+            duckdb_catalog(con),
+        )
+
+
+def test_the_letter_left_of_a_contraction_is_not_a_value() -> None:
+    """ "don't" leaves a 't' that matches the sampled initial 'T'; it is part of the
+    negation, not a filter on the initial."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE professor (name VARCHAR, initial VARCHAR, degree VARCHAR);"
+        "INSERT INTO professor VALUES ('Ann', 'T', 'MSc'), ('Bo', 'S', 'PhD'),"
+        " ('Cy', 'S', 'MSc')"
+    )
+    draft = translate(
+        "What are the names of professors who don't have the degree PhD?", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT * FROM (VALUES ('Ann'), ('Cy'))")
+
+
+def test_a_condition_after_or_alternatives_is_refused() -> None:
+    """'either in division AS, or in division EN and in building NEB' may mean AS OR
+    (EN AND NEB) or (AS OR EN) AND NEB; the words do not say which, so it is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE department (dname VARCHAR, division VARCHAR, building VARCHAR);"
+        "INSERT INTO department VALUES ('a', 'AS', 'OLD'), ('b', 'EN', 'NEB'),"
+        " ('c', 'EN', 'OLD')"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "What are the names of departments either in division AS, or in division EN "
+            "and in building NEB?",
+            duckdb_catalog(con),
+        )
+
+
+def test_a_column_then_was_named_and_a_value_filters_that_column() -> None:
+    """'the pilot was named "Ann"': 'named' stands between the column and its value like
+    'is', so the value goes to ``pilot`` though ``captain`` holds it too."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE trip (trip_no INTEGER PRIMARY KEY, captain VARCHAR, pilot VARCHAR);"
+        "INSERT INTO trip VALUES (1, 'Ann', 'Bob'), (2, 'Bob', 'Ann')"
+    )
+    draft = translate(
+        'Find the trip numbers of trips when the pilot was named "Ann".', duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT 2")
+
+
+def test_the_word_right_after_a_half_named_column_tells_which_it_is() -> None:
+    """'the date valid from and the date valid to': 'from' and 'to' are both near each
+    'date valid', but the word right after each says which column it names."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE cards (card_id INTEGER PRIMARY KEY, card_number VARCHAR,"
+        " date_valid_from DATE, date_valid_to DATE);"
+        "INSERT INTO cards VALUES (1, '45', '2001-01-01', '2009-01-01')"
+    )
+    draft = translate(
+        "Show the date valid from and the date valid to for the card with card number '45'.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT DATE '2001-01-01', DATE '2009-01-01'")
+
+
+def test_a_year_compared_with_a_key_column_dates_the_row_instead() -> None:
+    """'served as a host city after 2010': ``host_city`` is a key, which holds no years,
+    so 'after 2010' compares the row's one year column."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, city VARCHAR);"
+        "CREATE TABLE hosting_city (year INTEGER, match_id INTEGER,"
+        " host_city INTEGER REFERENCES city (city_id));"
+        "INSERT INTO city VALUES (1, 'Lyon'), (2, 'Nice'), (2011, 'Odd');"
+        "INSERT INTO hosting_city VALUES (2008, 1, 1), (2012, 2, 2), (2009, 3, 2011)"
+    )
+    draft = translate("Which cities served as a host city after 2010?", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT 'Nice'")
+
+
+def test_a_quoted_piece_in_their_column_is_matched_inside_that_column() -> None:
+    """'have an "a" in their first name': the quoted letter is part of the first name, not
+    the grade 'A' another table holds."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE student (stuid INTEGER PRIMARY KEY, fname VARCHAR);"
+        "CREATE TABLE enrolled_in (stuid INTEGER REFERENCES student (stuid), grade VARCHAR);"
+        "INSERT INTO student VALUES (1, 'Dana'), (2, 'Bob');"
+        "INSERT INTO enrolled_in VALUES (2, 'A'), (1, 'B')"
+    )
+    draft = translate(
+        'What are the first names of students who have an "a" in their first name?',
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Dana'")
+
+
+def test_a_column_fixed_four_words_later_is_not_shown() -> None:
+    """'the budget type that has the code ORG': the type is pinned to ORG, so only the
+    description asked for is shown."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE ref_budget_codes (budget_type_code VARCHAR PRIMARY KEY,"
+        " budget_type_description VARCHAR);"
+        "INSERT INTO ref_budget_codes VALUES ('ORG', 'Organisation'), ('SF', 'Self founded')"
+    )
+    draft = translate(
+        "Return the description of the budget type that has the code ORG.", duckdb_catalog(con)
+    )
+    assert_same_rows(con, draft, "SELECT 'Organisation'")
+
+
+def test_the_subject_of_a_clause_about_the_rows_is_not_shown() -> None:
+    """'Which county do the delegates on "Appropriations" committee belong to?': the
+    delegates pick the counties; only the county names are asked for."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE county (county_id INTEGER PRIMARY KEY, county_name VARCHAR);"
+        "CREATE TABLE election (election_id INTEGER PRIMARY KEY, delegate VARCHAR,"
+        " committee VARCHAR, district INTEGER REFERENCES county (county_id));"
+        "INSERT INTO county VALUES (1, 'Howard'), (2, 'Baltimore');"
+        "INSERT INTO election VALUES (1, 'Ann', 'Appropriations', 1),"
+        " (2, 'Bo', 'Ways', 2)"
+    )
+    draft = translate(
+        'Which county do the delegates on "Appropriations" committee belong to? '
+        "Give me the county names.",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Howard'")
+
+
+def test_a_partial_word_and_the_column_beside_it_name_the_column_holding_both() -> None:
+    """'mobile phone number' is ``cell_mobile_phone_number``, not 'mobile' for it and
+    'phone number' for ``phone_number`` as well."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, last_name VARCHAR,"
+        " phone_number VARCHAR, cell_mobile_phone_number VARCHAR);"
+        "INSERT INTO customers VALUES (1, 'Kohler', '111', '999'), (2, 'Lee', '222', '888')"
+    )
+    draft = translate(
+        "What is the mobile phone number of the customer with last name Kohler?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT '999'")

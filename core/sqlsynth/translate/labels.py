@@ -146,7 +146,7 @@ _CONTAIN_VERBS = frozenset(
 )
 _WEAK_VERBS = frozenset({"have", "has", "having", "with"})
 _PIECE_WORDS = frozenset(
-    {"the", "a", "word", "words", "letter", "letters", "string", "substring", "phrase"}
+    {"the", "a", "an", "word", "words", "letter", "letters", "string", "substring", "phrase"}
 )
 _EDGE_VERBS = {"start": "prefix", "starts": "prefix", "begin": "prefix", "begins": "prefix"} | {
     "end": "suffix",
@@ -197,7 +197,7 @@ def read_contained_words(reading: Reading, graph: SchemaGraph, links: Sequence[L
         verb = token.index - 1
         while verb >= 0 and tokens[verb].norm in _PIECE_WORDS:
             verb -= 1
-        marked = verb < token.index - 1 and tokens[verb + 1].norm not in ("the", "a")
+        marked = verb < token.index - 1 and tokens[verb + 1].norm not in ("the", "a", "an")
         edge = ""
         if verb >= 1 and tokens[verb].norm == "with" and tokens[verb - 1].norm in _EDGE_VERBS:
             edge = _EDGE_VERBS[tokens[verb - 1].norm]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -673,6 +673,9 @@ def link_question(question: str, catalog: Catalog) -> Linking:
     for start, end in _ngrams(tokens):
         run = tokens[start:end]
         matches = _matches_for(run, index)
+        if len(run) == 1 and run[0].text in _CLITICS:
+            # "don't", 'Ph.D.s': the letter left of a contraction or plural is no value
+            matches = [m for m in matches if m.element.kind != "value"]
         if matches:
             text = " ".join(t.text for t in run)
             candidates.append(Link(start=start, end=end, text=text, matches=tuple(matches)))
@@ -685,8 +688,58 @@ def link_question(question: str, catalog: Catalog) -> Linking:
             chosen.append(link)
             taken |= span
     chosen.sort(key=lambda link: link.start)
-    return Linking(question=question, tokens=tokens, links=tuple(chosen))
+    return Linking(question=question, tokens=tokens, links=_joined_phrases(chosen, tokens))
 
+
+def _joined_phrases(links: list[Link], tokens: Sequence[Token]) -> tuple[Link, ...]:
+    """'length in meters', 'year of joining': a column word and, after 'in' or 'of', a
+    word that names a column holding both (``length_meters``, ``Year_Join``) are one
+    phrase for that column, not a column and a second one that narrows it."""
+    joined: list[Link] = []
+    for link in links:
+        head = joined[-1] if joined else None
+        best = link.best.element
+        if (
+            head is not None
+            and head.end - head.start == 1
+            and link.start == head.end + 1
+            and tokens[head.end].norm in ("in", "of")
+            and head.best.element.kind == "column"
+            and best.kind == "column"
+            and head.best.element != best
+            and lemma(head.text.lower()) in {lemma(w) for w in identifier_words(best.column or "")}
+        ):
+            match = Match(element=best, score=head.score, how=link.best.how)
+            text = " ".join(t.text for t in tokens[head.start : link.end])
+            joined[-1] = Link(start=head.start, end=link.end, text=text, matches=(match,))
+            continue
+        merged = _covering_column(head, link) if head is not None else None
+        if head is not None and merged is not None:
+            text = " ".join(t.text for t in tokens[head.start : link.end])
+            joined[-1] = Link(start=head.start, end=link.end, text=text, matches=(merged,))
+            continue
+        joined.append(link)
+    return tuple(joined)
+
+
+def _covering_column(head: Link, link: Link) -> Match | None:
+    """'mobile phone number': a partly named column of the first word (``cell_mobile_
+    phone_number``) that holds every word of both links, for the two side by side."""
+    if link.start != head.end or head.best.how != "partial" or link.best.element.kind != "column":
+        return None
+    words = {lemma(w.lower()) for w in f"{head.text} {link.text}".split()}
+    covering = [
+        m
+        for m in head.matches
+        if m.element.kind == "column"
+        and m.score == head.score
+        and words <= {lemma(w) for w in identifier_words(m.element.column or "")}
+    ]
+    return covering[0] if len(covering) == 1 else None
+
+
+_CLITICS = frozenset({"s", "t"})
+"""Lower-case letters the tokenizer leaves of "don't" and "Ph.D.s"."""
 
 _SHARED_HEAD = re.compile(r"\b([A-Za-z]+),? and ([A-Za-z]+) ([A-Za-z]+)\b")
 _FULL_NAME = re.compile(r"\bfull (names?)\b", re.IGNORECASE)

@@ -7,7 +7,7 @@ or repeat rows under an aggregate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlsynth.errors import TranslationError
@@ -76,7 +76,7 @@ class Planner:
         mentioned = [self.table_of(link) for link in reading.tables]
         owners = {(link.start, link.end): self.covering for link in self.all_links()}
         owners = {**owners, **owners_of(reading)} if self.covering else owners_of(reading)
-        self.resolver = Resolver(self.graph, subject, mentioned, owners)
+        self.resolver = Resolver(self.graph, subject, mentioned, owners, reading.tokens)
         self.parts = PlanParts(subject=subject, tables=[subject])
         self.lacking: list[Predicate] = []
         """'do not have a book in 1989': negated values whose owners lack such a row."""
@@ -314,7 +314,18 @@ class Planner:
     # filters
 
     def add_filters(self) -> None:
+        alternatives = ""
         for condition in self.reading.conditions:
+            if alternatives and not condition.any_of_previous:
+                # 'either in division AS, or in division EN and in building NEB': whether
+                # the last condition holds for both alternatives or only the second is unsaid
+                raise TranslationError(
+                    f"could not tell whether {condition.source!r} applies to each "
+                    f"alternative of {alternatives!r} or only the last",
+                    hint="ask one question per alternative",
+                )
+            if condition.any_of_previous or (condition.op == "in" and not condition.listed):
+                alternatives = condition.source
             predicates = self.predicates(condition)
             if condition.any_of_previous and len(predicates) > 1:
                 raise TranslationError(
@@ -335,6 +346,7 @@ class Planner:
                 self.parts.filters.append(AnyOf(any_of=(*earlier, *predicates)))
             else:
                 self.parts.filters.extend(predicates)
+        refuse_split_pairs(self.parts.filters)
 
     def predicates(self, condition: Condition) -> list[Predicate]:
         if condition.value_link is not None:
@@ -354,6 +366,9 @@ class Planner:
         if condition.adjective and condition.column is None:
             return [self.adjective_predicate(condition)]
         column = self.condition_column(condition)
+        if condition.temporal and condition.op in ("<", ">", "<=", ">=") and self.is_key(column):
+            # 'served as a host city after 2010': a key holds no years; the row's date does
+            column = self.date_column_of(column.table, condition.source)
         if (
             condition.temporal
             and self.resolver.kind_of(_element(column)) == "temporal"
@@ -1756,6 +1771,15 @@ def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
         QueryPlan(**{**dict(plan), "filters": tuple(f for f in plan.filters if f is not drop)})
         for drop in (pair[1], pair[0])
     )
+    for half in (first, second):
+        rest = _contradiction([f for f in half.filters if isinstance(f, Predicate)])
+        if rest is not None:
+            # 'by both Lacey Bosco and Kenton Champlin': first and last names each clash,
+            # and one split cannot tell which first name goes with which last name
+            raise TranslationError(
+                f"the filters on {rest[0].column} cannot both hold on one row",
+                hint="ask for rows related to each condition separately",
+            )
     return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
 
 
@@ -1817,3 +1841,27 @@ def _unique(items: Iterable[ColumnRef]) -> list[ColumnRef]:
         if item not in seen:
             seen.append(item)
     return seen
+
+
+def refuse_split_pairs(filters: Sequence[Filter]) -> None:
+    """'in East Julianaside, Texas or in Gleasonmouth, Arizona': pairs of conditions joined
+    by 'or' ((city AND state) OR (city AND state)); read one condition at a time, the 'or'
+    would join only the two beside it (city AND (state OR city) AND state)."""
+    for index, f in enumerate(filters):
+        if not isinstance(f, AnyOf) or len(f.any_of) != 2:
+            continue
+        first, second = f.any_of
+        if not isinstance(first, Predicate) or not isinstance(second, Predicate):
+            continue
+        if first.column == second.column:
+            continue
+        before = filters[index - 1] if index > 0 else None
+        after = filters[index + 1] if index + 1 < len(filters) else None
+        if (isinstance(before, Predicate) and before.column == second.column) or (
+            isinstance(after, Predicate) and after.column == first.column
+        ):
+            raise TranslationError(
+                "could not tell how 'or' groups the conditions around it "
+                f"({first.column.column}, {second.column.column})",
+                hint="ask one question per alternative",
+            )

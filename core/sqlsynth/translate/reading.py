@@ -40,6 +40,7 @@ _NEEDS_OBJECT: frozenset[str] = frozenset(
 """Cues that must be followed by what they apply to; a dangling one is refused."""
 _AGGREGATE_FUNCTIONS: dict[str, AggregateFunction] = {f: f for f in get_args(AggregateFunction)}
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?)?|\d\d?:\d\d(?::\d\d)?")
+_NUMBER_TEXT = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 _COMPARISON_OPS: dict[str, Comparison] = {op: op for op in get_args(Comparison)}
 _POSSESSION = frozenset({"with", "have", "has", "had", "having", "own", "owns"})
 _LINKING_VERBS = frozenset(
@@ -79,6 +80,9 @@ _ORDERING_VERBS = frozenset(
 _KEEPS_COLUMN_SHOWN = frozenset({"of", "and", "or"})
 _HEAD_WORDS = frozenset({"date", "year", "time", "day"})
 """Words for the kind of value a column holds: 'launch date', 'join year'."""
+_BETWEEN_CUES = frozenset({"compare", "negation", "contains"})
+"""Cues that may stand between a column and its value: 'price above 100'."""
+_OWNER_WORDS = frozenset({"their", "its", "his", "her", "the"})
 _WEAK_LINKS = frozenset({"of", "with", "has", "have", "had"})
 
 
@@ -630,6 +634,9 @@ class Reader:
         self.reading.conditions.append(condition)
 
     def on_value(self, link: Link) -> None:
+        if self.piece_of_following_column(link):
+            self.reading.unplaced.append(link.text)  # left to read_contained_words
+            return
         op = "!=" if self.negated else "="
         previous = self.reading.conditions[-1] if self.reading.conditions else None
         if (
@@ -653,7 +660,8 @@ class Reader:
             self.reading.problems.append(
                 f"could not compare {self.compare_words!r} with the value {link.text!r}"
             )
-        self.consume_last_column(link)
+        column = self.consume_last_column(link)
+        link = _prefer_named_column(link, column, self.tokens)
         words = {t.norm for t in self.tokens[self.negated_at : link.start]}
         lacking = self.negated and (bool(words & _POSSESSION) or "without" in words)
         self.add_condition(
@@ -668,6 +676,24 @@ class Reader:
         self.negated = False
         if self.pending in ("group", "compare", "contains"):
             self.set_pending("")
+
+    def piece_of_following_column(self, link: Link) -> bool:
+        """'an "a" in their first name': a quoted piece followed by 'in' and a text column
+        is part of that column's text, whatever other column holds it as a value."""
+        index = link.end
+        if self.tokens[link.start].kind != "quoted" or link.end - link.start != 1:
+            return False
+        if index >= len(self.tokens) or self.tokens[index].norm != "in":
+            return False
+        index += 1
+        while index < len(self.tokens) and self.tokens[index].norm in _OWNER_WORDS:
+            index += 1
+        column = next((u.link for u in self.units if u.link and u.start == index), None)
+        return (
+            column is not None
+            and column.best.element.kind == "column"
+            and self.kind_of(column.best.element) == "text"
+        )
 
     def on_table(self, link: Link) -> None:
         reading = self.reading
@@ -955,9 +981,10 @@ class Reader:
         """
         column = self.last_column
         before = self.current_index - 1
-        while before >= 0 and self.units[before].cue is not None:
-            cue = self.units[before].cue
-            if cue is None or cue.kind not in ("compare", "negation", "contains"):
+        while before >= 0 and self.units[before].link is None:
+            unit = self.units[before]
+            verb = unit.token is not None and unit.token.norm in _LINKING_VERBS  # 'was named'
+            if not verb and (unit.cue is None or unit.cue.kind not in _BETWEEN_CUES):
                 break
             before -= 1
         if column is None or before < 0 or self.units[before].link is not column:
@@ -1210,7 +1237,9 @@ class Reader:
         words = tuple(t.norm for t in self.tokens[token.index + 1 : token.index + 3])
         if len(words) < 2 or words[0] != "or":
             return ""
-        after = self.tokens[token.index + 3 : token.index + 4]
+        after = self.tokens[token.index + 3 :]
+        while after and after[0].norm in _HEAD_WORDS | {"the", "of"}:
+            after = after[1:]  # 'before the year of 2000 or after the year of 2010'
         if after and after[0].kind == "number":
             return ""  # 'below 30 or above 70': a second comparison, not a bound
         bound = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">="}
@@ -1330,6 +1359,12 @@ class Reader:
             self.on_moment(token)
             return
         contains = self.pending == "contains"
+        column = self.last_column
+        numeric = column is not None and self.kind_of(column.best.element) == "numeric"
+        if numeric and not _NUMBER_TEXT.fullmatch(token.text):
+            # 'the campus fee of "San Jose State University"': a name is no fee
+            self.reading.unplaced.append(token.text)
+            return
         column = self.consume_last_column()
         if column is None:
             self.reading.unplaced.append(token.text)
@@ -1368,6 +1403,38 @@ def _same_column(a: Link, b: Link) -> bool:
     columns_a = {(m.element.table, m.element.column) for m in a.matches}
     columns_b = {(m.element.table, m.element.column) for m in b.matches}
     return bool(columns_a & columns_b)
+
+
+_FROM_WORDS = frozenset({"origin", "source", "from", "departure", "start", "sender", "home"})
+_TO_WORDS = frozenset({"destination", "to", "arrival", "target", "end", "recipient"})
+"""Column-name words for where rows come from and go to: 'flights from Paris' is origin."""
+
+
+def _prefer_named_column(link: Link, column: Link | None, tokens: Sequence[Token]) -> Link:
+    """A value sampled in several columns of a table ('Los Angeles' in origin and in
+    destination) is put in the one its words name: the column right before it ('the
+    governor "Eliot Spitzer"'), else the direction of 'from' or 'to' before it."""
+    named = {(m.element.table, m.element.column) for m in column.matches} if column else set()
+    before = tokens[link.start - 1].norm if link.start > 0 else ""
+    direction = _FROM_WORDS if before == "from" else _TO_WORDS if before == "to" else frozenset()
+
+    def preferred(match: Match) -> bool:
+        element = match.element
+        if named:
+            return (element.table, element.column) in named
+        return bool(direction & set(identifier_words(element.column or "")))
+
+    best = link.best
+    tied = [
+        m for m in link.matches if m.element.table == best.element.table and m.score == best.score
+    ]
+    if len({m.element.column for m in tied}) < 2 or preferred(best):
+        return link
+    first = [m for m in tied if preferred(m)]
+    if not first:
+        return link
+    rest = tuple(m for m in link.matches if m not in first)
+    return link.model_copy(update={"matches": (*first, *rest)})
 
 
 def _value_text(link: Link) -> str:
@@ -1509,7 +1576,7 @@ def fixed_projections(reading: Reading) -> Reading:
         for shown in reading.projections:
             gap = reading.tokens[shown.end : value.start]
             relative = bool(gap) and gap[0].norm in ("that", "which", "who", "with", "having")
-            longest = 5 if relative else 3 + (condition.op == "!=")  # 'that has the code ORG'
+            longest = 5 if relative else 4 + (condition.op == "!=")  # 'that has the code ORG'
             if len(gap) > longest or not _same_column(shown, value):
                 continue
             if not gap or gap[0].norm not in _KEEPS_COLUMN_SHOWN:
@@ -1678,6 +1745,28 @@ def entity_nouns_are_not_outputs(reading: Reading) -> Reading:
         reading.projections = [p for p in reading.projections if not any(p is n for n in nouns)]
         reading.notes.extend(f"{n.text!r} names the rows (not shown)" for n in nouns)
     return reading
+
+
+def clause_subjects_are_not_outputs(reading: Reading) -> Reading:
+    """'the county that the delegates on "Appropriations" belong to', 'Which building
+    does the instructor who teaches the most courses live in?': a noun after 'that the' or
+    'does the' is the subject of a clause about the rows asked for, not an output."""
+    tokens = reading.tokens
+    subjects = [
+        p
+        for p in reading.projections
+        if len(reading.projections) > 1
+        and p.start >= 2
+        and tokens[p.start - 1].norm == "the"
+        and tokens[p.start - 2].norm in _CLAUSE_WORDS
+    ]
+    if subjects:
+        reading.projections = [p for p in reading.projections if not any(p is s for s in subjects)]
+        reading.notes.extend(f"{s.text!r} is the subject of a clause (not shown)" for s in subjects)
+    return reading
+
+
+_CLAUSE_WORDS = frozenset({"that", "which", "do", "does", "did"})
 
 
 def possessed_nouns_are_not_outputs(reading: Reading) -> Reading:
@@ -1862,6 +1951,7 @@ def owners_named_as_columns(reading: Reading) -> Reading:
 
 
 READING_RULES = (
+    clause_subjects_are_not_outputs,
     listed_tables_as_columns,
     owners_named_as_columns,
     one_named_row_is_not_a_group,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +20,7 @@ from sqlsynth.translate.linking import (
     Link,
     Match,
     SchemaElement,
+    Token,
     singular,
 )
 
@@ -161,6 +162,7 @@ class Resolver:
         subject: str,
         mentioned: Iterable[str],
         owners: dict[tuple[int, int], str] | None = None,
+        tokens: Sequence[Token] = (),
     ) -> None:
         self.graph = graph
         self.subject = subject
@@ -169,6 +171,8 @@ class Resolver:
         """The table a link's words say it belongs to ('the names of the albums')."""
         self.distances = {name: len(path) for name, path in graph.paths_from(subject).items()}
         self.chosen: dict[tuple[int, int], Match] = {}
+        self.tokens = tokens
+        """The question's words, to tell apart the columns a word half names."""
 
     def element(self, link: Link, *, want: str | None = None) -> SchemaElement:
         best = link.best
@@ -193,8 +197,51 @@ class Resolver:
             candidates = keys or candidates  # 'the ids of orders': their primary key
         candidates = self.owned(link, candidates)
         chosen = min(candidates, key=lambda m: self.rank(m.element, m.score))
+        if chosen.how in ("partial", "fuzzy") and chosen.element.kind == "column":
+            chosen = chosen.model_copy(update={"element": self.told_apart(link, chosen.element)})
         self.chosen[(link.start, link.end)] = chosen
         return chosen.element
+
+    def told_apart(self, link: Link, element: SchemaElement) -> SchemaElement:
+        """A word that only partly names a column, when another column of its table holds
+        the word as well ('date' for ``date_complaint_raised`` and ``date_complaint_closed``):
+        the one whose other words the question says ('the earliest date raised'), and a
+        refusal when it says none of them ('active date' for ``active_from_date`` and
+        ``active_to_date``), since picking one would be a guess."""
+        if link.text.lower() in _LABEL_WORDS or link.text.lower() in _VAGUE_WORDS:
+            return element
+        table = self.graph.table(element.table)
+        keys = {c.lower() for c in table.primary_key}
+        keys |= {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        words = {_short(w) for w in re.findall(r"[a-z0-9]+", link.text.lower())}
+        own = {_short(w) for w in identifier_words(table.name)}
+        extras: dict[str, set[str]] = {}
+        for column in table.columns:
+            names = {_short(w) for w in identifier_words(column.name)}
+            if words <= names:
+                extras[column.name] = {w for w in names - words - own - _FILLERS if len(w) > 1}
+        if len(extras) < 2 or not extras.get(element.column or ""):
+            return element  # one column, or one adding only its table's name ('amount_payment')
+        if any(c.lower() in keys or "id" in extras[c] for c in extras):
+            return element  # 'ids' and keys are told apart by the table they belong to
+        kinds = {column_kind(c) for c in table.columns if c.name in extras}
+        common = set.intersection(*extras.values())  # 'kmh' in max_ and mean_wind_kmh
+        for reach in (1, _NEAR):  # 'the date valid from and the date valid to'
+            near = self.tokens[max(0, link.start - reach) : link.end + reach]
+            question = {_short(t.norm) for t in near}
+            said = [c for c, extra in extras.items() if extra - common <= question]
+            if len(said) == 1:
+                break
+        if len(kinds) > 1 or len(said) > 1:
+            return element  # 'the start and end dates': each is named
+        if said:
+            return SchemaElement(kind="column", table=table.name, column=said[0])
+        raise TranslationError(
+            f"could not tell which column {link.text!r} means: "
+            + " or ".join(f"{table.name}.{c}" for c in extras),
+            hint="use more of the column's name, e.g. "
+            + " or ".join(repr(" ".join(identifier_words(c)).lower()) for c in extras),
+        )
 
     def owned(self, link: Link, candidates: list[Match]) -> list[Match]:
         """The candidates in the table the words say the column belongs to; 'the names
@@ -206,7 +253,7 @@ class Resolver:
         table = self.graph.table(owner)
         word = link.text.lower()
         column = label_column(table) if word in _LABEL_WORDS else None
-        if column is not None and not {"name", "title"} & set(identifier_words(column.name)):
+        if column is not None and not _names_row(column, table):
             column = None  # a guessed label ('company', 'date') is not what 'name' asks for
         if word in ("id", "ids") and len(table.primary_key) == 1:
             column = table.column(table.primary_key[0])
@@ -238,6 +285,27 @@ class Resolver:
 
 
 _LABEL_WORDS = frozenset({"name", "names", "title", "titles"})
+_VAGUE_WORDS = frozenset(
+    {"information", "info", "details", "detail", "everything", "data", "attributes"}
+)
+_FILLERS = frozenset({"in", "of", "by", "the", "a", "an"})
+_NEAR = 3
+"""How many words either side of a column word may tell which column it is."""
+_SHORT_FORMS = {"maximum": "max", "minimum": "min", "average": "avg", "mean": "avg"}
+
+
+def _short(word: str) -> str:
+    """One spelling for a word in questions and column names ('maximum' as ``max``)."""
+    word = singular(word)
+    return _SHORT_FORMS.get(word, word)
+
+
+def _names_row(column: Column, table: Table) -> bool:
+    """A label column 'name' can ask for: one called a name or title, or one called
+    after its own table (``product.product``), which holds what each row is called."""
+    words = identifier_words(column.name)
+    own = [singular(w) for w in words] == [singular(w) for w in identifier_words(table.name)]
+    return own or bool({"name", "title"} & set(words))
 
 
 def _names_its_table(element: SchemaElement) -> bool:
