@@ -2814,3 +2814,23 @@ def test_a_loose_plural_after_of_the_behind_the_measures_names_the_rows() -> Non
     assert_same_rows(
         con, draft, "SELECT AVG(price_in_euros), MIN(price_in_euros) FROM catalog_contents"
     )
+
+
+def test_values_listed_with_and_over_rows_of_a_shown_value_intersect() -> None:
+    """'studios that have produced films with director X and Y': no film has both
+    directors, so the studios asked for are those with a film by each (INTERSECT); 'the
+    names of films with director X and Y' keeps either."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE film (film_id INTEGER PRIMARY KEY, title VARCHAR, studio VARCHAR,"
+        " director VARCHAR);"
+        "INSERT INTO film VALUES (1, 'f1', 'Paramount', 'Meyer'), (2, 'f2', 'Paramount', 'Hill'),"
+        " (3, 'f3', 'Universal', 'Meyer')"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        'Show the studios that have produced films with director "Meyer" and "Hill".', catalog
+    )
+    assert_same_rows(con, draft, "SELECT 'Paramount'")
+    draft = translate('Show the titles of films with director "Meyer" and "Hill".', catalog)
+    assert_same_rows(con, draft, "SELECT title FROM film")

@@ -1702,9 +1702,9 @@ def count_rows_of_one_value(plan: QueryPlan) -> QueryPlan:
 def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
     """'nominees for both a Tony and a Drama Desk award': the rows that qualify with the
     first value INTERSECT those that qualify with the second, not one row holding both."""
-    if not any(c.each for c in reading.conditions):
-        return plan
     both = [f for f in plan.filters if isinstance(f, Predicate) and f.op == "in" and f.values]
+    if not any(c.each for c in reading.conditions) and not _shared_by_each(plan, both, reading):
+        return plan
     simple = not (plan.group_by or plan.having or plan.order_by or plan.distinct)
     if len(both) != 1 or len(both[0].values) != 2 or not simple or plan.limit is not None:
         raise TranslationError(
@@ -1731,6 +1731,40 @@ def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
         for value in both[0].values
     )
     return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
+
+
+def _shared_by_each(plan: QueryPlan, listed: list[Predicate], reading: Reading) -> bool:
+    """'studios that produced films with directors X and Y', 'attractions Vincent and
+    Marcelle visit': values listed with 'and' over rows that the shown entity has many
+    of ask for what each value's rows share. Not so where the shown column describes the
+    filtered rows themselves ('the names of mountains in Tanzania and Uganda')."""
+    simple = not (plan.group_by or plan.having or plan.order_by or plan.distinct)
+    if not any(c.listed for c in reading.conditions) or len(listed) != 1 or not simple:
+        return False
+    shown = [s.column for s in plan.select if s.column is not None and s.aggregate is None]
+    column = listed[0].column
+    if plan.limit is not None or not shown or len(shown) < len(plan.select) or column in shown:
+        return False
+    if any(t.norm in _SHARING for t in reading.tokens):
+        return True  # 'the starting years shared by technicians from teams X and Y'
+    if column.table.lower() not in {c.table.lower() for c in shown}:
+        return bool(_chain_to(plan, column.table))  # the values' rows are joined to many
+    first = min(reading.projections, key=lambda link: link.start, default=None)
+    return first is not None and not _describes_rows(first, reading)
+
+
+_SHARING = frozenset({"shared", "share", "common", "both"})
+
+
+def _describes_rows(link: Link, reading: Reading) -> bool:
+    """'the names of mountains', 'mountain names': the column is named as an attribute
+    of its table's rows rather than as the entity asked about ('studios that ...')."""
+    tokens = reading.tokens
+    after = tokens[link.end].norm if link.end < len(tokens) else ""
+    before = any(t.end == link.start for t in reading.tables)
+    table = link.best.element.table
+    qualified = link.end - link.start > 1 and tokens[link.start].lemma in _name_lemmas(table)
+    return after in ("of", "for") or before or qualified
 
 
 def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
