@@ -2834,3 +2834,18 @@ def test_values_listed_with_and_over_rows_of_a_shown_value_intersect() -> None:
     assert_same_rows(con, draft, "SELECT 'Paramount'")
     draft = translate('Show the titles of films with director "Meyer" and "Hill".', catalog)
     assert_same_rows(con, draft, "SELECT title FROM film")
+
+
+def test_the_t_of_a_contraction_is_no_value() -> None:
+    """ "who don't have a wedding": the 't' after the apostrophe is part of "don't", not
+    the sample value 'T' of a flag column."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE people (people_id INTEGER PRIMARY KEY, name VARCHAR, is_male VARCHAR);"
+        "CREATE TABLE wedding (wedding_id INTEGER PRIMARY KEY,"
+        " male_id INTEGER REFERENCES people (people_id));"
+        "INSERT INTO people VALUES (1, 'Ann', 'F'), (2, 'Bob', 'T'), (3, 'Cid', 'T');"
+        "INSERT INTO wedding VALUES (1, 2)"
+    )
+    draft = translate("Show the names of people who don't have a wedding.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT name FROM people WHERE people_id <> 2")

@@ -254,13 +254,15 @@ def tokenize(question: str) -> tuple[Token, ...]:
             # 'a happy hour in May': a capitalised stop word inside the question is a name
             opens = index == 0 or bool(_SENTENCE_END.search(question[gap_start : match.start()]))
             named = not opens and text[:1].isupper() and norm != "i"
+            # "don't": the 't' of a contraction is no word of its own (nor the value 'T')
+            clipped = norm == "t" and question[match.start() - 1 : match.start()] in ("'", "\u2019")
             tokens.append(
                 Token(
                     index=index,
                     text=text,
                     norm=norm,
                     lemma=lemma(norm),
-                    stop=norm in STOPWORDS and not named,
+                    stop=(norm in STOPWORDS and not named) or clipped,
                 )
             )
     return tuple(tokens)
