@@ -2849,3 +2849,24 @@ def test_the_t_of_a_contraction_is_no_value() -> None:
     )
     draft = translate("Show the names of people who don't have a wedding.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT name FROM people WHERE people_id <> 2")
+
+
+def test_a_value_after_the_lacked_rows_on_the_subject_is_refused() -> None:
+    """'students who didn't take any course from the Biology department': 'Biology' most
+    likely narrows the courses lacked, not the students; linked to the students' own
+    department it would answer another question."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE student (id INTEGER PRIMARY KEY, name VARCHAR, dept_name VARCHAR);"
+        "CREATE TABLE course (course_id INTEGER PRIMARY KEY, title VARCHAR, dept_name VARCHAR);"
+        "CREATE TABLE takes (id INTEGER REFERENCES student (id),"
+        " course_id INTEGER REFERENCES course (course_id));"
+        "INSERT INTO student VALUES (1, 'Ann', 'Biology'), (2, 'Bob', 'Physics');"
+        "INSERT INTO course VALUES (1, 'Genes', 'Biology');"
+        "INSERT INTO takes VALUES (1, 1)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Find the names of students who didn't take any course from the Biology department.",
+            duckdb_catalog(con),
+        )

@@ -554,12 +554,29 @@ class Planner:
         return [Predicate(column=column, op=o, value=v) for o, v in bounds[op]]
 
     def add_absent(self) -> None:
-        for other, words in self.reading.absent:
+        for other, words, start in self.reading.absent:
+            self.refuse_subject_value_after(words, start)
             predicate = self.absent_predicate(other, words)  # may move filters inside
             self.parts.filters.append(predicate)
             self.parts.notes.append(
                 f"{words!r} negated: {self.parts.subject} rows without a matching {other} row"
             )
+
+    def refuse_subject_value_after(self, words: str, start: int) -> None:
+        """'students who didn't take any course from the Biology department': a value
+        named after the lacked rows likely describes them, yet it was linked to the
+        subject's own column; which rows it narrows would be a guess."""
+        subject = self.parts.subject.lower()
+        for condition in self.reading.conditions:
+            link = condition.value_link
+            if link is None or link.start < start:
+                continue
+            if self.resolver.element(link).table.lower() == subject:
+                raise TranslationError(
+                    f"could not tell whether {link.text!r} describes the {subject} rows or "
+                    f"the {words!r} they lack",
+                    hint="name the column of the value, e.g. 'whose department is ...'",
+                )
 
     def absent_predicate(self, other: str, words: str) -> Predicate:
         """'Customers with no orders': the subject's key NOT IN the other table's reference.

@@ -163,7 +163,8 @@ class Reading:
     aggregate_having: list[tuple[Comparison, Scalar, Aggregate]] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     having: list[tuple[Comparison, Scalar, Link]] = field(default_factory=list)
-    absent: list[tuple[str, str]] = field(default_factory=list)
+    absent: list[tuple[str, str, int]] = field(default_factory=list)
+    """'students who took no course': the table lacked, its words and where they start."""
     distinct: bool = False
     count_at: int | None = None
     unplaced: list[str] = field(default_factory=list)
@@ -688,7 +689,7 @@ class Reader:
                     f"could not tell which column of {link.text!r} {word!r} ranks by"
                 )
         elif self.negated and reading.tables:
-            reading.absent.append((link.best.element.table, link.text))
+            reading.absent.append((link.best.element.table, link.text, link.start))
             self.negated = False
             self.set_pending("")
             return
@@ -919,7 +920,7 @@ class Reader:
         table = link.best.element.table
         if self.reading.tables and table != self.reading.tables[0].best.element.table:
             self.negated = False
-            self.reading.absent.append((table, link.text))
+            self.reading.absent.append((table, link.text, link.start))
             return
         following = self.peek()
         value = following.link if following is not None else None
