@@ -2870,3 +2870,23 @@ def test_a_value_after_the_lacked_rows_on_the_subject_is_refused() -> None:
             "Find the names of students who didn't take any course from the Biology department.",
             duckdb_catalog(con),
         )
+
+
+def test_values_lacking_rows_with_a_number_are_excepted() -> None:
+    """'publishers which do not have a book in 1989', 'home cities except for those having
+    a driver older than 40': many rows share each value, so the values shown are those
+    no such row has (EXCEPT), not those of any other row."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE driver (driver_id INTEGER PRIMARY KEY, name VARCHAR, home_city VARCHAR,"
+        " age INTEGER, year INTEGER);"
+        "INSERT INTO driver VALUES (1, 'a', 'Hartford', 45, 1989), (2, 'b', 'Hartford', 30, 1990),"
+        " (3, 'c', 'Bethel', 35, 1990)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "Show all home cities except for those having a driver older than 40.", catalog
+    )
+    assert_same_rows(con, draft, "SELECT 'Bethel'")
+    draft = translate("Show all home cities which do not have a driver in 1989.", catalog)
+    assert_same_rows(con, draft, "SELECT 'Bethel'")

@@ -18,6 +18,7 @@ from sqlsynth.plan import (
     Having,
     Join,
     JoinKey,
+    Operator,
     OrderItem,
     Predicate,
     QueryPlan,
@@ -241,7 +242,7 @@ class Planner:
         having = QueryPlan(
             select=plan.select,
             from_table=plan.from_table,
-            filters=(negated.model_copy(update={"op": "="}),),
+            filters=(negated.model_copy(update={"op": _DENIED[negated.op]}),),
         )
         kept = tuple(f for f in plan.filters if f != negated)
         self.parts.notes.append(f"not {negated.value!r}: the values no such row has (EXCEPT)")
@@ -316,6 +317,8 @@ class Planner:
     def add_filters(self) -> None:
         for condition in self.reading.conditions:
             predicates = self.predicates(condition)
+            if condition.lacks and len(predicates) == 1:
+                self.lacking.append(predicates[0])
             if condition.any_of_previous and len(predicates) > 1:
                 raise TranslationError(
                     f"cannot combine {condition.source!r} with 'or' (it is a range)",
@@ -345,10 +348,7 @@ class Planner:
             if condition.op == "in":
                 return [Predicate(column=column, op="in", values=condition.values)]
             value = element.value if len(condition.values) == 1 else condition.values[0]
-            predicate = Predicate(column=column, op=condition.op, value=value)
-            if condition.lacks:
-                self.lacking.append(predicate)
-            return [predicate]
+            return [Predicate(column=column, op=condition.op, value=value)]
         if condition.against is not None and condition.against.column is not None:
             return [self.against_aggregate(condition, condition.against.column)]
         if condition.adjective and condition.column is None:
@@ -1825,6 +1825,9 @@ def _disjoint(a: Predicate, b: Predicate) -> bool:
                 return low_value >= high_value
     return False
 
+
+_DENIED: dict[Operator, Operator] = {"!=": "=", "<=": ">", "<": ">=", ">=": "<", ">": "<="}
+"""The condition a negated comparison denies: 'no driver older than 40' is ``age <= 40``."""
 
 _FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 

@@ -655,8 +655,7 @@ class Reader:
                 f"could not compare {self.compare_words!r} with the value {link.text!r}"
             )
         self.consume_last_column(link)
-        words = {t.norm for t in self.tokens[self.negated_at : link.start]}
-        lacking = self.negated and (bool(words & _POSSESSION) or "without" in words)
+        lacking = self.negated and self.lacks_rows(link.start)
         self.add_condition(
             Condition(
                 op=op,
@@ -669,6 +668,11 @@ class Reader:
         self.negated = False
         if self.pending in ("group", "compare", "contains"):
             self.set_pending("")
+
+    def lacks_rows(self, end: int) -> bool:
+        """'publishers which do not have a book in 1989': the negation denies having rows."""
+        words = {t.norm for t in self.tokens[self.negated_at : end]}
+        return bool(words & _POSSESSION) or "without" in words
 
     def on_table(self, link: Link) -> None:
         reading = self.reading
@@ -1052,8 +1056,10 @@ class Reader:
             op = bound
             self.pending, self.pending_arg = "compare", op
         following = self.peek()
+        lacking = False
         if self.negated:
             op = {"=": "!=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}.get(op, op)
+            lacking = self.lacks_rows(token.index)
             self.negated = False
         if (
             op == "="
@@ -1127,6 +1133,7 @@ class Reader:
                 temporal=_is_year(number) and not self.compare_adjective,
                 source=f"{before} {token.text}".strip(),
                 adjective=self.compare_adjective,
+                lacks=lacking,
             )
         )
         self.compare_adjective = ""
