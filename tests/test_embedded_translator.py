@@ -2890,3 +2890,25 @@ def test_values_lacking_rows_with_a_number_are_excepted() -> None:
     assert_same_rows(con, draft, "SELECT 'Bethel'")
     draft = translate("Show all home cities which do not have a driver in 1989.", catalog)
     assert_same_rows(con, draft, "SELECT 'Bethel'")
+
+
+def test_not_a_or_b_excludes_both_values() -> None:
+    """'not Canoeing or Kayaking': the negation covers both values (``NOT IN``); over the
+    activities joined to each member it could keep anyone with another activity, so
+    there it is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE member (member_id INTEGER PRIMARY KEY, name VARCHAR, sport VARCHAR);"
+        "CREATE TABLE activity (actid INTEGER PRIMARY KEY, activity_name VARCHAR);"
+        "CREATE TABLE plays (member_id INTEGER REFERENCES member (member_id),"
+        " actid INTEGER REFERENCES activity (actid));"
+        "INSERT INTO member VALUES (1, 'Ann', 'Canoeing'), (2, 'Bob', 'Kayaking'),"
+        " (3, 'Cid', 'Chess');"
+        "INSERT INTO activity VALUES (1, 'Canoeing'), (2, 'Kayaking'), (3, 'Chess');"
+        "INSERT INTO plays VALUES (1, 1), (1, 3), (3, 3)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Find the names of members whose sport is not Canoeing or Kayaking.", catalog)
+    assert_same_rows(con, draft, "SELECT 'Cid'")
+    with pytest.raises(TranslationError):
+        translate("Find the names of members who do not play Canoeing or Kayaking.", catalog)

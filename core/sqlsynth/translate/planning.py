@@ -199,6 +199,15 @@ class Planner:
         filters: list[Filter] = []
         for f in plan.filters:
             chain = _chain_to(plan, f.column.table) if isinstance(f, Predicate) else []
+            if isinstance(f, Predicate) and f.op == "not in" and f.values and plan.joins:
+                shown = {i.column.table.lower() for i in plan.select if i.column is not None}
+                own = not chain and f.column.table.lower() in shown
+                if not own and not (chain and all(self.is_key_join(j) for j in chain)):
+                    raise TranslationError(
+                        f"could not tell which {plan.from_table} rows 'not "
+                        f"{' or '.join(map(str, f.values))}' excludes over related rows",
+                        hint="ask for the rows that have them, or about the related table",
+                    )
             if not isinstance(f, Predicate) or f.op != "!=" or not chain:
                 filters.append(f)
                 continue
@@ -335,7 +344,7 @@ class Planner:
                         "side lacks",
                         hint="ask two questions, one per condition",
                     )
-                self.parts.filters.append(AnyOf(any_of=(*earlier, *predicates)))
+                self.parts.filters.append(_negation_over_or(AnyOf(any_of=(*earlier, *predicates))))
             else:
                 self.parts.filters.extend(predicates)
 
@@ -1641,6 +1650,19 @@ def exclusion_without_joins(plan: QueryPlan) -> QueryPlan:
         "excludes and which it keeps",
         hint="ask about the rows without the related table, or without the negation",
     )
+
+
+def _negation_over_or(either: AnyOf) -> Filter:
+    """'professors not playing Canoeing or Kayaking': the negation covers both values
+    (``NOT IN``), not only the first (``<> 'Canoeing' OR = 'Kayaking'``)."""
+    first, *rest = either.any_of
+    if first.op != "!=" or not rest or any(p.op != "=" for p in rest):
+        return either
+    if any(p.column != first.column or p.subplan is not None for p in either.any_of):
+        return either
+    assert first.value is not None
+    values = (first.value, *(p.value for p in rest if p.value is not None))
+    return Predicate(column=first.column, op="not in", values=values)
 
 
 def _chain_to(plan: QueryPlan, table: str) -> list[Join]:
