@@ -2912,3 +2912,23 @@ def test_not_a_or_b_excludes_both_values() -> None:
     assert_same_rows(con, draft, "SELECT 'Cid'")
     with pytest.raises(TranslationError):
         translate("Find the names of members who do not play Canoeing or Kayaking.", catalog)
+
+
+def test_rows_in_the_top_ranked_related_row_are_refused() -> None:
+    """'the cities in the county with the most police officers': every city of the top
+    county is asked for, so ``ORDER BY ... LIMIT 1`` over the joined cities would keep
+    one at random."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE county (county_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " police_officers INTEGER);"
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " county_id INTEGER REFERENCES county (county_id));"
+        "INSERT INTO county VALUES (1, 'Ash', 900), (2, 'Elm', 100);"
+        "INSERT INTO city VALUES (1, 'Avon', 1), (2, 'Bray', 1), (3, 'Cole', 2)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "What are the names of cities in the county with the most police officers?",
+            duckdb_catalog(con),
+        )

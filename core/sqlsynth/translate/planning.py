@@ -7,7 +7,7 @@ or repeat rows under an aggregate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlsynth.errors import TranslationError
@@ -31,6 +31,7 @@ from sqlsynth.translate.link_counts import count_joined_rows, count_link_rows
 from sqlsynth.translate.linking import (
     Link,
     SchemaElement,
+    Token,
     lemma,
     singular,
 )
@@ -165,6 +166,7 @@ class Planner:
         refuse_wide_join(plan)
         plan = self.without_single_row_groups(plan)
         plan = self.count_qualifying_rows(plan)
+        self.refuse_ranked_by_shared_row(plan)
         plan = self.exclude_related_values(plan)
         plan = exclusion_without_joins(plan)
         refuse_known_answer(plan)
@@ -232,6 +234,32 @@ class Planner:
             filters.append(Predicate(column=mine, op="not in", subplan=holders))
             self.parts.notes.append(f"not {f.value!r}: no related {f.column.table} row has it")
         return plan.model_copy(update={"filters": tuple(filters)})
+
+    def refuse_ranked_by_shared_row(self, plan: QueryPlan) -> None:
+        """'the cities in the county with the most police officers': the top county is
+        shared by many shown cities, so ``ORDER BY ... LIMIT 1`` would keep one of them
+        at random; the question asks for every row related to the top one."""
+        if plan.limit is None or plan.is_aggregate or len(plan.order_by) != 1:
+            return
+        ranked = plan.order_by[0].item.column
+        shown = {i.column.table.lower() for i in plan.select if i.column is not None}
+        first = plan.from_table.lower()
+        if ranked is None or ranked.table.lower() == first or shown != {first}:
+            return
+        chain = _chain_to(plan, ranked.table)
+        tokens = self.reading.tokens
+        placed = [
+            link
+            for link in self.reading.tables
+            if self.table_of(link).lower() == ranked.table.lower()
+            and _word_before(tokens, link.start) in _PLACING
+        ]
+        if placed and chain and all(self.is_key_join(join) for join in chain):
+            raise TranslationError(
+                f"each {ranked.table} row ranked by {ranked.column} is shared by many "
+                f"{plan.from_table} rows: keeping {plan.limit} of them would be arbitrary",
+                hint="ask for the top one first, then for the rows related to it",
+            )
 
     def shows_repeated_values(self, plan: QueryPlan, negated: Predicate) -> bool:
         """Only non-key columns of the filtered table are shown: values many rows share,
@@ -1650,6 +1678,18 @@ def exclusion_without_joins(plan: QueryPlan) -> QueryPlan:
         "excludes and which it keeps",
         hint="ask about the rows without the related table, or without the negation",
     )
+
+
+_PLACING = frozenset({"in", "from", "within"})
+"""'the cities in the county with the most officers': the shown rows lie in the ranked one."""
+
+
+def _word_before(tokens: Sequence[Token], start: int) -> str:
+    """The word before ``start``, past any article."""
+    index = start - 1
+    while index >= 0 and tokens[index].norm in ("the", "a", "an"):
+        index -= 1
+    return tokens[index].norm if index >= 0 else ""
 
 
 def _negation_over_or(either: AnyOf) -> Filter:
