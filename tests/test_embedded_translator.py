@@ -2932,3 +2932,20 @@ def test_rows_in_the_top_ranked_related_row_are_refused() -> None:
             "What are the names of cities in the county with the most police officers?",
             duckdb_catalog(con),
         )
+
+
+def test_contradicting_values_not_joined_by_and_are_refused() -> None:
+    """'flights from Los Angeles to Honolulu' with both cities read as destinations: no
+    'and' joins them, so the question does not ask for what each value's rows share."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE flight (flno INTEGER PRIMARY KEY, destination VARCHAR,"
+        " departure_date DATE);"
+        "INSERT INTO flight VALUES (1, 'Los Angeles', '2024-01-01'),"
+        " (2, 'Honolulu', '2024-01-01')"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Show me the departure date for all flights from Los Angeles to Honolulu.",
+            duckdb_catalog(con),
+        )

@@ -172,7 +172,7 @@ class Planner:
         refuse_known_answer(plan)
         self.refuse_unshown_listed_tables(plan)
         plan = intersect_each_value(plan, self.reading)
-        return intersect_contradiction(plan)
+        return intersect_contradiction(plan, reading=self.reading)
 
     def refuse_unshown_listed_tables(self, plan: QueryPlan) -> None:
         """'the grapes and appelations of each wine': a table listed among the outputs
@@ -1846,15 +1846,17 @@ def _describes_rows(link: Link, reading: Reading) -> bool:
     return after in ("of", "for") or before or qualified
 
 
-def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
+def intersect_contradiction(plan: QueryPlan, reading: Reading) -> QueryPlan:
     """'publishers with publications priced above 100 and publications priced below 10':
     no row passes both filters, so each filter picks its own rows and the answers
-    INTERSECT. A plan that cannot be split that way is refused (it would answer nothing)."""
+    INTERSECT. A plan that cannot be split that way, or whose values no 'and' joins, is
+    refused (it would answer nothing)."""
     pair = _contradiction([f for f in plan.filters if isinstance(f, Predicate)])
     if pair is None:
         return plan
     shown = {s.column for s in plan.select if s.column is not None}
     simple = not (plan.group_by or plan.having or plan.order_by or plan.set_operation)
+    simple = simple and _and_between_values(pair, reading.tokens)
     if not simple or plan.is_aggregate or plan.limit is not None or pair[0].column in shown:
         raise TranslationError(
             f"the filters on {pair[0].column} cannot both hold on one row",
@@ -1865,6 +1867,20 @@ def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
         for drop in (pair[1], pair[0])
     )
     return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
+
+
+def _and_between_values(pair: tuple[Predicate, Predicate], tokens: Sequence[Token]) -> bool:
+    """'flights from Los Angeles to Honolulu' read as two destinations: only values joined
+    by 'and' ('a book in 1989 and a book in 1990') ask for rows related to each."""
+    places = []
+    for predicate in pair:
+        words = str(predicate.value).lower().split()
+        found = [t.index for t in tokens if words and t.norm == words[0]]
+        if not found:
+            return True  # the words are not the value's own: nothing to go by
+        places.append(found[0])
+    start, end = sorted(places)
+    return any(t.norm in ("and", "both") for t in tokens[start:end])
 
 
 def _contradiction(predicates: list[Predicate]) -> tuple[Predicate, Predicate] | None:
