@@ -2949,3 +2949,25 @@ def test_contradicting_values_not_joined_by_and_are_refused() -> None:
             "Show me the departure date for all flights from Los Angeles to Honolulu.",
             duckdb_catalog(con),
         )
+
+
+def test_a_name_given_to_one_table_compared_on_another_is_refused() -> None:
+    """'the enzyme named X and the medicine named Y', Y not among the sampled values: the
+    second 'named' was matched to the enzymes' name column, yet the words say it is the
+    medicine's name."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE enzyme (id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE medicine (id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE medicine_enzyme_interaction (enzyme_id INTEGER REFERENCES enzyme (id),"
+        " medicine_id INTEGER REFERENCES medicine (id), interaction_type VARCHAR);"
+        "INSERT INTO enzyme VALUES (1, 'ALA synthase');"
+        "INSERT INTO medicine VALUES (1, 'Amisulpride');"
+        "INSERT INTO medicine_enzyme_interaction VALUES (1, 1, 'inhibitor')"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "What is the interaction type of the enzyme named 'ALA synthase' and the medicine "
+            "named 'Aripiprazole'?",
+            duckdb_catalog(con),
+        )

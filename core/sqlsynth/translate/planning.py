@@ -440,6 +440,7 @@ class Planner:
         if condition.column is not None and condition.column.best.element.kind == "table":
             return self.row_key(self.table_of(condition.column), condition.source)
         if condition.column is not None:
+            self.refuse_name_of_another_table(condition.column)
             return self.ref(condition.column)
         if condition.temporal:
             return self.only_temporal_column(condition)
@@ -447,6 +448,20 @@ class Planner:
             f"could not tell which column {condition.source!r} compares",
             hint="name the column, e.g. 'price above 100'",
         )
+
+    def refuse_name_of_another_table(self, column: Link) -> None:
+        """'the medicine named Aripiprazole' with 'named' matched to the enzymes' name
+        column: the words say whose name it is, so another table's column is a misread."""
+        if column.text.lower() not in ("named", "called"):
+            return
+        for link in self.reading.tables:
+            table = self.table_of(link)
+            if link.end == column.start and table.lower() != self.ref(column).table.lower():
+                raise TranslationError(
+                    f"'{link.text} {column.text}' names a {table} row, but the name compared "
+                    f"is {self.ref(column)}",
+                    hint=f"name the {link.text}'s column, e.g. 'whose name is ...'",
+                )
 
     def row_key(self, table_name: str, words: str) -> ColumnRef:
         """The column that 'room 112' compares: a subject column referring to the room's
