@@ -2971,3 +2971,26 @@ def test_a_name_given_to_one_table_compared_on_another_is_refused() -> None:
             "named 'Aripiprazole'?",
             duckdb_catalog(con),
         )
+
+
+def test_contradicting_values_beside_another_value_of_their_table_are_refused() -> None:
+    """'problems reported by both Lacey Bosco and Kenton Champlin' read as first name
+    Lacey with last names Bosco and Champlin: which half 'Lacey' belongs to is a guess."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE staff (staff_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " last_name VARCHAR);"
+        "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product_name VARCHAR);"
+        "CREATE TABLE problems (problem_id INTEGER PRIMARY KEY,"
+        " product_id INTEGER REFERENCES product (product_id),"
+        " reported_by_staff_id INTEGER REFERENCES staff (staff_id));"
+        "INSERT INTO staff VALUES (1, 'Lacey', 'Bosco'), (2, 'Kenton', 'Champlin');"
+        "INSERT INTO product VALUES (1, 'p1'), (2, 'p2');"
+        "INSERT INTO problems VALUES (1, 1, 1), (2, 1, 2), (3, 2, 1)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Find the products which have problems reported by both Lacey Bosco and "
+            "Kenton Champlin.",
+            duckdb_catalog(con),
+        )

@@ -1872,6 +1872,17 @@ def intersect_contradiction(plan: QueryPlan, reading: Reading) -> QueryPlan:
     shown = {s.column for s in plan.select if s.column is not None}
     simple = not (plan.group_by or plan.having or plan.order_by or plan.set_operation)
     simple = simple and _and_between_values(pair, reading.tokens)
+    # 'reported by both Lacey Bosco and Kenton Champlin' as first name Lacey, last names
+    # Bosco and Champlin: which half another value of that table belongs to is a guess
+    beside = [
+        f
+        for f in plan.filters
+        if isinstance(f, Predicate)
+        and f not in pair
+        and f.op == "="
+        and f.column.table == pair[0].column.table
+    ]
+    simple = simple and not beside
     if not simple or plan.is_aggregate or plan.limit is not None or pair[0].column in shown:
         raise TranslationError(
             f"the filters on {pair[0].column} cannot both hold on one row",
