@@ -2994,3 +2994,21 @@ def test_contradicting_values_beside_another_value_of_their_table_are_refused() 
             "Kenton Champlin.",
             duckdb_catalog(con),
         )
+
+
+def test_one_value_but_not_another_of_one_column_is_an_except() -> None:
+    """'titles of courses in the Statistics department but not the Psychology
+    department': the first value already rules the second out on each row, so the titles
+    of Statistics courses that no Psychology course has are meant."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE course (course_id INTEGER PRIMARY KEY, title VARCHAR, dept_name VARCHAR);"
+        "INSERT INTO course VALUES (1, 'Methods', 'Statistics'), (2, 'Methods', 'Psychology'),"
+        " (3, 'Sampling', 'Statistics')"
+    )
+    draft = translate(
+        "What are the titles of courses that are in the Statistics department but not the "
+        "Psychology department?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Sampling'")

@@ -172,7 +172,7 @@ class Planner:
         refuse_known_answer(plan)
         self.refuse_unshown_listed_tables(plan)
         plan = intersect_each_value(plan, self.reading)
-        return intersect_contradiction(plan, reading=self.reading)
+        return except_other_value(intersect_contradiction(plan, reading=self.reading))
 
     def refuse_unshown_listed_tables(self, plan: QueryPlan) -> None:
         """'the grapes and appelations of each wine': a table listed among the outputs
@@ -1907,6 +1907,32 @@ def _and_between_values(pair: tuple[Predicate, Predicate], tokens: Sequence[Toke
         places.append(found[0])
     start, end = sorted(places)
     return any(t.norm in ("and", "both") for t in tokens[start:end])
+
+
+def except_other_value(plan: QueryPlan) -> QueryPlan:
+    """'titles of courses in the Statistics department but not the Psychology department':
+    ``dept = 'Statistics'`` already rules Psychology out row by row, so the negation asks
+    about the shown values: those of the first value's rows EXCEPT the second's."""
+    predicates = [f for f in plan.filters if isinstance(f, Predicate) and f.subplan is None]
+    pairs = [
+        (kept, denied)
+        for kept in predicates
+        for denied in predicates
+        if kept.op == "=" and denied.op == "!=" and kept.column == denied.column
+    ]
+    shown = {s.column for s in plan.select if s.column is not None}
+    simple = not (plan.group_by or plan.having or plan.order_by or plan.set_operation)
+    if len(pairs) != 1 or not simple or plan.is_aggregate or plan.limit is not None:
+        return plan
+    kept, denied = pairs[0]
+    if kept.value == denied.value or kept.column in shown:
+        return plan
+    first = plan.model_copy(update={"filters": tuple(f for f in plan.filters if f != denied)})
+    other = tuple(denied.model_copy(update={"op": "="}) if f == kept else f for f in first.filters)
+    second = first.model_copy(update={"filters": other, "distinct": False})
+    return first.model_copy(
+        update={"distinct": False, "set_operation": SetOperation(op="except", plan=second)}
+    )
 
 
 def _contradiction(predicates: list[Predicate]) -> tuple[Predicate, Predicate] | None:
