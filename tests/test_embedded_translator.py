@@ -3012,3 +3012,21 @@ def test_one_value_but_not_another_of_one_column_is_an_except() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT 'Sampling'")
+
+
+def test_never_any_rows_with_a_value_excepts_the_shown_values() -> None:
+    """'countries that have never participated in any friendly competitions': 'any'
+    denies every such row, so the countries of friendly competitions are excepted, not
+    kept for their other competitions."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE competition (competition_id INTEGER PRIMARY KEY, country VARCHAR,"
+        " competition_type VARCHAR);"
+        "INSERT INTO competition VALUES (1, 'Spain', 'Friendly'), (2, 'Spain', 'Tournament'),"
+        " (3, 'Italy', 'Tournament')"
+    )
+    draft = translate(
+        "What are the countries that have never participated in any Friendly competitions?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Italy'")

@@ -672,7 +672,7 @@ class Reader:
     def lacks_rows(self, end: int) -> bool:
         """'publishers which do not have a book in 1989': the negation denies having rows."""
         words = {t.norm for t in self.tokens[self.negated_at : end]}
-        return bool(words & _POSSESSION) or "without" in words
+        return bool(words & _POSSESSION) or "without" in words or "any" in words
 
     def on_table(self, link: Link) -> None:
         reading = self.reading
