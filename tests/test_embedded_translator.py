@@ -3030,3 +3030,24 @@ def test_never_any_rows_with_a_value_excepts_the_shown_values() -> None:
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT 'Italy'")
+
+
+def test_an_unused_link_table_named_by_the_subject_is_not_joined() -> None:
+    """'train stations' matching the link table ``train_station`` while every shown
+    column is the station's: joining the link table would repeat a station once per
+    train and drop stations without trains."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE station (station_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " location VARCHAR);"
+        "CREATE TABLE train (train_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE train_station (train_id INTEGER REFERENCES train (train_id),"
+        " station_id INTEGER REFERENCES station (station_id),"
+        " PRIMARY KEY (train_id, station_id));"
+        "INSERT INTO station VALUES (1, 'Euston', 'London'), (2, 'Piccadilly', 'Manchester'),"
+        " (3, 'Lime Street', 'Liverpool');"
+        "INSERT INTO train VALUES (1, 't1'), (2, 't2');"
+        "INSERT INTO train_station VALUES (1, 1), (1, 2), (2, 2)"
+    )
+    draft = translate("Show the names of all train stations not in London.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT name FROM station WHERE location <> 'London'")

@@ -167,6 +167,7 @@ class Planner:
         plan = self.without_single_row_groups(plan)
         plan = self.count_qualifying_rows(plan)
         self.refuse_ranked_by_shared_row(plan)
+        plan = self.without_unused_first_table(plan)
         plan = self.exclude_related_values(plan)
         plan = exclusion_without_joins(plan)
         refuse_known_answer(plan)
@@ -234,6 +235,25 @@ class Planner:
             filters.append(Predicate(column=mine, op="not in", subplan=holders))
             self.parts.notes.append(f"not {f.value!r}: no related {f.column.table} row has it")
         return plan.model_copy(update={"filters": tuple(filters)})
+
+    def without_unused_first_table(self, plan: QueryPlan) -> QueryPlan:
+        """'the locations of train stations' read from the link table ``train_station``
+        joined to ``station``: nothing of the link table is used, and joining it repeats
+        each station once per train (and drops stations without one); the rows asked for
+        are the stations themselves."""
+        if plan.is_aggregate or plan.set_operation or not plan.joins:
+            return plan
+        first, joined = plan.from_table.lower(), plan.joins[0]
+        if first in _tables_used(plan) or not self.is_key_join(joined):
+            return plan
+        table = self.graph.table(plan.from_table)
+        keys = {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        if len(table.foreign_keys) < 2 or any(c.name.lower() not in keys for c in table.columns):
+            return plan  # 'the names of gymnasts': a table of its own rows, not only links
+        if any(key.right.table.lower() == first for j in plan.joins[1:] for key in j.on):
+            return plan
+        self.parts.notes.append(f"{plan.from_table} is not used: {joined.table} rows are read")
+        return plan.model_copy(update={"from_table": joined.table, "joins": plan.joins[1:]})
 
     def refuse_ranked_by_shared_row(self, plan: QueryPlan) -> None:
         """'the cities in the county with the most police officers': the top county is
