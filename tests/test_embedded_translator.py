@@ -3051,3 +3051,20 @@ def test_an_unused_link_table_named_by_the_subject_is_not_joined() -> None:
     )
     draft = translate("Show the names of all train stations not in London.", duckdb_catalog(con))
     assert_same_rows(con, draft, "SELECT name FROM station WHERE location <> 'London'")
+
+
+def test_values_shared_by_rows_of_either_value_intersect() -> None:
+    """'the starting years shared by technicians from team CLE or CWS': 'shared' asks for
+    the years both teams' technicians have, whichever conjunction lists the teams."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE technician (technician_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " team VARCHAR, starting_year INTEGER);"
+        "INSERT INTO technician VALUES (1, 'a', 'CLE', 2009), (2, 'b', 'CWS', 2009),"
+        " (3, 'c', 'CLE', 2012)"
+    )
+    draft = translate(
+        'What are the starting years shared by the technicians from the team "CLE" or "CWS"?',
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 2009")

@@ -1853,14 +1853,17 @@ def _shared_by_each(plan: QueryPlan, listed: list[Predicate], reading: Reading) 
     of ask for what each value's rows share. Not so where the shown column describes the
     filtered rows themselves ('the names of mountains in Tanzania and Uganda')."""
     simple = not (plan.group_by or plan.having or plan.order_by or plan.distinct)
-    if not any(c.listed for c in reading.conditions) or len(listed) != 1 or not simple:
+    sharing = any(t.norm in _SHARING for t in reading.tokens)
+    if not (sharing or any(c.listed for c in reading.conditions)):
         return False
     shown = [s.column for s in plan.select if s.column is not None and s.aggregate is None]
-    column = listed[0].column
-    if plan.limit is not None or not shown or len(shown) < len(plan.select) or column in shown:
+    if len(listed) != 1 or not simple or plan.limit is not None or not shown:
         return False
-    if any(t.norm in _SHARING for t in reading.tokens):
-        return True  # 'the starting years shared by technicians from teams X and Y'
+    column = listed[0].column
+    if len(shown) < len(plan.select) or column in shown:
+        return False
+    if sharing:
+        return True  # 'the starting years shared by technicians from teams X or Y'
     if column.table.lower() not in {c.table.lower() for c in shown}:
         return bool(_chain_to(plan, column.table))  # the values' rows are joined to many
     first = min(reading.projections, key=lambda link: link.start, default=None)
