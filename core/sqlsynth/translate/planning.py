@@ -1849,9 +1849,10 @@ def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
 
 def _shared_by_each(plan: QueryPlan, listed: list[Predicate], reading: Reading) -> bool:
     """'studios that produced films with directors X and Y', 'attractions Vincent and
-    Marcelle visit': values listed with 'and' over rows that the shown entity has many
-    of ask for what each value's rows share. Not so where the shown column describes the
-    filtered rows themselves ('the names of mountains in Tanzania and Uganda')."""
+    Marcelle visit': values listed with 'and' (or any values said to be 'shared') over
+    rows that the shown entity has many of ask for what each value's rows share. Not so
+    where the shown column describes the filtered rows themselves ('the names of
+    mountains in Tanzania and Uganda')."""
     simple = not (plan.group_by or plan.having or plan.order_by or plan.distinct)
     sharing = any(t.norm in _SHARING for t in reading.tokens)
     if not (sharing or any(c.listed for c in reading.conditions)):
