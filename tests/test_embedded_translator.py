@@ -3186,3 +3186,257 @@ def test_a_partial_word_and_the_column_beside_it_name_the_column_holding_both() 
         duckdb_catalog(con),
     )
     assert_same_rows(con, draft, "SELECT '999'")
+
+
+def test_values_listed_with_and_over_rows_of_a_shown_value_intersect() -> None:
+    """'studios that have produced films with director X and Y': no film has both
+    directors, so the studios asked for are those with a film by each (INTERSECT); 'the
+    names of films with director X and Y' keeps either."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE film (film_id INTEGER PRIMARY KEY, title VARCHAR, studio VARCHAR,"
+        " director VARCHAR);"
+        "INSERT INTO film VALUES (1, 'f1', 'Paramount', 'Meyer'), (2, 'f2', 'Paramount', 'Hill'),"
+        " (3, 'f3', 'Universal', 'Meyer')"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        'Show the studios that have produced films with director "Meyer" and "Hill".', catalog
+    )
+    assert_same_rows(con, draft, "SELECT 'Paramount'")
+    draft = translate('Show the titles of films with director "Meyer" and "Hill".', catalog)
+    assert_same_rows(con, draft, "SELECT title FROM film")
+
+
+def test_the_t_of_a_contraction_is_no_value() -> None:
+    """ "who don't have a wedding": the 't' after the apostrophe is part of "don't", not
+    the sample value 'T' of a flag column."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE people (people_id INTEGER PRIMARY KEY, name VARCHAR, is_male VARCHAR);"
+        "CREATE TABLE wedding (wedding_id INTEGER PRIMARY KEY,"
+        " male_id INTEGER REFERENCES people (people_id));"
+        "INSERT INTO people VALUES (1, 'Ann', 'F'), (2, 'Bob', 'T'), (3, 'Cid', 'T');"
+        "INSERT INTO wedding VALUES (1, 2)"
+    )
+    draft = translate("Show the names of people who don't have a wedding.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT name FROM people WHERE people_id <> 2")
+
+
+def test_a_value_after_the_lacked_rows_on_the_subject_is_refused() -> None:
+    """'students who didn't take any course from the Biology department': 'Biology' most
+    likely narrows the courses lacked, not the students; linked to the students' own
+    department it would answer another question."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE student (id INTEGER PRIMARY KEY, name VARCHAR, dept_name VARCHAR);"
+        "CREATE TABLE course (course_id INTEGER PRIMARY KEY, title VARCHAR, dept_name VARCHAR);"
+        "CREATE TABLE takes (id INTEGER REFERENCES student (id),"
+        " course_id INTEGER REFERENCES course (course_id));"
+        "INSERT INTO student VALUES (1, 'Ann', 'Biology'), (2, 'Bob', 'Physics');"
+        "INSERT INTO course VALUES (1, 'Genes', 'Biology');"
+        "INSERT INTO takes VALUES (1, 1)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Find the names of students who didn't take any course from the Biology department.",
+            duckdb_catalog(con),
+        )
+
+
+def test_values_lacking_rows_with_a_number_are_excepted() -> None:
+    """'publishers which do not have a book in 1989', 'home cities except for those having
+    a driver older than 40': many rows share each value, so the values shown are those
+    no such row has (EXCEPT), not those of any other row."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE driver (driver_id INTEGER PRIMARY KEY, name VARCHAR, home_city VARCHAR,"
+        " age INTEGER, year INTEGER);"
+        "INSERT INTO driver VALUES (1, 'a', 'Hartford', 45, 1989), (2, 'b', 'Hartford', 30, 1990),"
+        " (3, 'c', 'Bethel', 35, 1990)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate(
+        "Show all home cities except for those having a driver older than 40.", catalog
+    )
+    assert_same_rows(con, draft, "SELECT 'Bethel'")
+    draft = translate("Show all home cities which do not have a driver in 1989.", catalog)
+    assert_same_rows(con, draft, "SELECT 'Bethel'")
+
+
+def test_not_a_or_b_excludes_both_values() -> None:
+    """'not Canoeing or Kayaking': the negation covers both values (``NOT IN``); over the
+    activities joined to each member it could keep anyone with another activity, so
+    there it is refused."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE member (member_id INTEGER PRIMARY KEY, name VARCHAR, sport VARCHAR);"
+        "CREATE TABLE activity (actid INTEGER PRIMARY KEY, activity_name VARCHAR);"
+        "CREATE TABLE plays (member_id INTEGER REFERENCES member (member_id),"
+        " actid INTEGER REFERENCES activity (actid));"
+        "INSERT INTO member VALUES (1, 'Ann', 'Canoeing'), (2, 'Bob', 'Kayaking'),"
+        " (3, 'Cid', 'Chess');"
+        "INSERT INTO activity VALUES (1, 'Canoeing'), (2, 'Kayaking'), (3, 'Chess');"
+        "INSERT INTO plays VALUES (1, 1), (1, 3), (3, 3)"
+    )
+    catalog = duckdb_catalog(con)
+    draft = translate("Find the names of members whose sport is not Canoeing or Kayaking.", catalog)
+    assert_same_rows(con, draft, "SELECT 'Cid'")
+    with pytest.raises(TranslationError):
+        translate("Find the names of members who do not play Canoeing or Kayaking.", catalog)
+
+
+def test_rows_in_the_top_ranked_related_row_are_refused() -> None:
+    """'the cities in the county with the most police officers': every city of the top
+    county is asked for, so ``ORDER BY ... LIMIT 1`` over the joined cities would keep
+    one at random."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE county (county_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " police_officers INTEGER);"
+        "CREATE TABLE city (city_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " county_id INTEGER REFERENCES county (county_id));"
+        "INSERT INTO county VALUES (1, 'Ash', 900), (2, 'Elm', 100);"
+        "INSERT INTO city VALUES (1, 'Avon', 1), (2, 'Bray', 1), (3, 'Cole', 2)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "What are the names of cities in the county with the most police officers?",
+            duckdb_catalog(con),
+        )
+
+
+def test_contradicting_values_not_joined_by_and_are_refused() -> None:
+    """'flights from Los Angeles to Honolulu' with both cities read as destinations: no
+    'and' joins them, so the question does not ask for what each value's rows share."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE flight (flno INTEGER PRIMARY KEY, destination VARCHAR,"
+        " departure_date DATE);"
+        "INSERT INTO flight VALUES (1, 'Los Angeles', '2024-01-01'),"
+        " (2, 'Honolulu', '2024-01-01')"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Show me the departure date for all flights from Los Angeles to Honolulu.",
+            duckdb_catalog(con),
+        )
+
+
+def test_a_name_given_to_one_table_compared_on_another_is_refused() -> None:
+    """'the enzyme named X and the medicine named Y', Y not among the sampled values: the
+    second 'named' was matched to the enzymes' name column, yet the words say it is the
+    medicine's name."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE enzyme (id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE medicine (id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE medicine_enzyme_interaction (enzyme_id INTEGER REFERENCES enzyme (id),"
+        " medicine_id INTEGER REFERENCES medicine (id), interaction_type VARCHAR);"
+        "INSERT INTO enzyme VALUES (1, 'ALA synthase');"
+        "INSERT INTO medicine VALUES (1, 'Amisulpride');"
+        "INSERT INTO medicine_enzyme_interaction VALUES (1, 1, 'inhibitor')"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "What is the interaction type of the enzyme named 'ALA synthase' and the medicine "
+            "named 'Aripiprazole'?",
+            duckdb_catalog(con),
+        )
+
+
+def test_contradicting_values_beside_another_value_of_their_table_are_refused() -> None:
+    """'problems reported by both Lacey Bosco and Kenton Champlin' read as first name
+    Lacey with last names Bosco and Champlin: which half 'Lacey' belongs to is a guess."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE staff (staff_id INTEGER PRIMARY KEY, first_name VARCHAR,"
+        " last_name VARCHAR);"
+        "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product_name VARCHAR);"
+        "CREATE TABLE problems (problem_id INTEGER PRIMARY KEY,"
+        " product_id INTEGER REFERENCES product (product_id),"
+        " reported_by_staff_id INTEGER REFERENCES staff (staff_id));"
+        "INSERT INTO staff VALUES (1, 'Lacey', 'Bosco'), (2, 'Kenton', 'Champlin');"
+        "INSERT INTO product VALUES (1, 'p1'), (2, 'p2');"
+        "INSERT INTO problems VALUES (1, 1, 1), (2, 1, 2), (3, 2, 1)"
+    )
+    with pytest.raises(TranslationError):
+        translate(
+            "Find the products which have problems reported by both Lacey Bosco and "
+            "Kenton Champlin.",
+            duckdb_catalog(con),
+        )
+
+
+def test_one_value_but_not_another_of_one_column_is_an_except() -> None:
+    """'titles of courses in the Statistics department but not the Psychology
+    department': the first value already rules the second out on each row, so the titles
+    of Statistics courses that no Psychology course has are meant."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE course (course_id INTEGER PRIMARY KEY, title VARCHAR, dept_name VARCHAR);"
+        "INSERT INTO course VALUES (1, 'Methods', 'Statistics'), (2, 'Methods', 'Psychology'),"
+        " (3, 'Sampling', 'Statistics')"
+    )
+    draft = translate(
+        "What are the titles of courses that are in the Statistics department but not the "
+        "Psychology department?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Sampling'")
+
+
+def test_never_any_rows_with_a_value_excepts_the_shown_values() -> None:
+    """'countries that have never participated in any friendly competitions': 'any'
+    denies every such row, so the countries of friendly competitions are excepted, not
+    kept for their other competitions."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE competition (competition_id INTEGER PRIMARY KEY, country VARCHAR,"
+        " competition_type VARCHAR);"
+        "INSERT INTO competition VALUES (1, 'Spain', 'Friendly'), (2, 'Spain', 'Tournament'),"
+        " (3, 'Italy', 'Tournament')"
+    )
+    draft = translate(
+        "What are the countries that have never participated in any Friendly competitions?",
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 'Italy'")
+
+
+def test_an_unused_link_table_named_by_the_subject_is_not_joined() -> None:
+    """'train stations' matching the link table ``train_station`` while every shown
+    column is the station's: joining the link table would repeat a station once per
+    train and drop stations without trains."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE station (station_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " location VARCHAR);"
+        "CREATE TABLE train (train_id INTEGER PRIMARY KEY, name VARCHAR);"
+        "CREATE TABLE train_station (train_id INTEGER REFERENCES train (train_id),"
+        " station_id INTEGER REFERENCES station (station_id),"
+        " PRIMARY KEY (train_id, station_id));"
+        "INSERT INTO station VALUES (1, 'Euston', 'London'), (2, 'Piccadilly', 'Manchester'),"
+        " (3, 'Lime Street', 'Liverpool');"
+        "INSERT INTO train VALUES (1, 't1'), (2, 't2');"
+        "INSERT INTO train_station VALUES (1, 1), (1, 2), (2, 2)"
+    )
+    draft = translate("Show the names of all train stations not in London.", duckdb_catalog(con))
+    assert_same_rows(con, draft, "SELECT name FROM station WHERE location <> 'London'")
+
+
+def test_values_shared_by_rows_of_either_value_intersect() -> None:
+    """'the starting years shared by technicians from team CLE or CWS': 'shared' asks for
+    the years both teams' technicians have, whichever conjunction lists the teams."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE technician (technician_id INTEGER PRIMARY KEY, name VARCHAR,"
+        " team VARCHAR, starting_year INTEGER);"
+        "INSERT INTO technician VALUES (1, 'a', 'CLE', 2009), (2, 'b', 'CWS', 2009),"
+        " (3, 'c', 'CLE', 2012)"
+    )
+    draft = translate(
+        'What are the starting years shared by the technicians from the team "CLE" or "CWS"?',
+        duckdb_catalog(con),
+    )
+    assert_same_rows(con, draft, "SELECT 2009")

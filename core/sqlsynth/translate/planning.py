@@ -18,6 +18,7 @@ from sqlsynth.plan import (
     Having,
     Join,
     JoinKey,
+    Operator,
     OrderItem,
     Predicate,
     QueryPlan,
@@ -30,6 +31,7 @@ from sqlsynth.translate.link_counts import count_joined_rows, count_link_rows
 from sqlsynth.translate.linking import (
     Link,
     SchemaElement,
+    Token,
     lemma,
     singular,
 )
@@ -164,12 +166,14 @@ class Planner:
         refuse_wide_join(plan)
         plan = self.without_single_row_groups(plan)
         plan = self.count_qualifying_rows(plan)
+        self.refuse_ranked_by_shared_row(plan)
+        plan = self.without_unused_first_table(plan)
         plan = self.exclude_related_values(plan)
         plan = exclusion_without_joins(plan)
         refuse_known_answer(plan)
         self.refuse_unshown_listed_tables(plan)
         plan = intersect_each_value(plan, self.reading)
-        return intersect_contradiction(plan)
+        return except_other_value(intersect_contradiction(plan, reading=self.reading))
 
     def refuse_unshown_listed_tables(self, plan: QueryPlan) -> None:
         """'the grapes and appelations of each wine': a table listed among the outputs
@@ -198,6 +202,15 @@ class Planner:
         filters: list[Filter] = []
         for f in plan.filters:
             chain = _chain_to(plan, f.column.table) if isinstance(f, Predicate) else []
+            if isinstance(f, Predicate) and f.op == "not in" and f.values and plan.joins:
+                shown = {i.column.table.lower() for i in plan.select if i.column is not None}
+                own = not chain and f.column.table.lower() in shown
+                if not own and not (chain and all(self.is_key_join(j) for j in chain)):
+                    raise TranslationError(
+                        f"could not tell which {plan.from_table} rows 'not "
+                        f"{' or '.join(map(str, f.values))}' excludes over related rows",
+                        hint="ask for the rows that have them, or about the related table",
+                    )
             if not isinstance(f, Predicate) or f.op != "!=" or not chain:
                 filters.append(f)
                 continue
@@ -223,6 +236,51 @@ class Planner:
             self.parts.notes.append(f"not {f.value!r}: no related {f.column.table} row has it")
         return plan.model_copy(update={"filters": tuple(filters)})
 
+    def without_unused_first_table(self, plan: QueryPlan) -> QueryPlan:
+        """'the locations of train stations' read from the link table ``train_station``
+        joined to ``station``: nothing of the link table is used, and joining it repeats
+        each station once per train (and drops stations without one); the rows asked for
+        are the stations themselves."""
+        if plan.is_aggregate or plan.set_operation or not plan.joins:
+            return plan
+        first, joined = plan.from_table.lower(), plan.joins[0]
+        if first in _tables_used(plan) or not self.is_key_join(joined):
+            return plan
+        table = self.graph.table(plan.from_table)
+        keys = {c.lower() for fk in table.foreign_keys for c in fk.columns}
+        if len(table.foreign_keys) < 2 or any(c.name.lower() not in keys for c in table.columns):
+            return plan  # 'the names of gymnasts': a table of its own rows, not only links
+        if any(key.right.table.lower() == first for j in plan.joins[1:] for key in j.on):
+            return plan
+        self.parts.notes.append(f"{plan.from_table} is not used: {joined.table} rows are read")
+        return plan.model_copy(update={"from_table": joined.table, "joins": plan.joins[1:]})
+
+    def refuse_ranked_by_shared_row(self, plan: QueryPlan) -> None:
+        """'the cities in the county with the most police officers': the top county is
+        shared by many shown cities, so ``ORDER BY ... LIMIT 1`` would keep one of them
+        at random; the question asks for every row related to the top one."""
+        if plan.limit is None or plan.is_aggregate or len(plan.order_by) != 1:
+            return
+        ranked = plan.order_by[0].item.column
+        shown = {i.column.table.lower() for i in plan.select if i.column is not None}
+        first = plan.from_table.lower()
+        if ranked is None or ranked.table.lower() == first or shown != {first}:
+            return
+        chain = _chain_to(plan, ranked.table)
+        tokens = self.reading.tokens
+        placed = [
+            link
+            for link in self.reading.tables
+            if self.table_of(link).lower() == ranked.table.lower()
+            and _word_before(tokens, link.start) in _PLACING
+        ]
+        if placed and chain and all(self.is_key_join(join) for join in chain):
+            raise TranslationError(
+                f"each {ranked.table} row ranked by {ranked.column} is shared by many "
+                f"{plan.from_table} rows: keeping {plan.limit} of them would be arbitrary",
+                hint="ask for the top one first, then for the rows related to it",
+            )
+
     def shows_repeated_values(self, plan: QueryPlan, negated: Predicate) -> bool:
         """Only non-key columns of the filtered table are shown: values many rows share,
         so 'publishers which do not have a book in 1989' asks about the values."""
@@ -241,7 +299,7 @@ class Planner:
         having = QueryPlan(
             select=plan.select,
             from_table=plan.from_table,
-            filters=(negated.model_copy(update={"op": "="}),),
+            filters=(negated.model_copy(update={"op": _DENIED[negated.op]}),),
         )
         kept = tuple(f for f in plan.filters if f != negated)
         self.parts.notes.append(f"not {negated.value!r}: the values no such row has (EXCEPT)")
@@ -327,6 +385,8 @@ class Planner:
             if condition.any_of_previous or (condition.op == "in" and not condition.listed):
                 alternatives = condition.source
             predicates = self.predicates(condition)
+            if condition.lacks and len(predicates) == 1:
+                self.lacking.append(predicates[0])
             if condition.any_of_previous and len(predicates) > 1:
                 raise TranslationError(
                     f"cannot combine {condition.source!r} with 'or' (it is a range)",
@@ -343,7 +403,7 @@ class Planner:
                         "side lacks",
                         hint="ask two questions, one per condition",
                     )
-                self.parts.filters.append(AnyOf(any_of=(*earlier, *predicates)))
+                self.parts.filters.append(_negation_over_or(AnyOf(any_of=(*earlier, *predicates))))
             else:
                 self.parts.filters.extend(predicates)
         refuse_split_pairs(self.parts.filters)
@@ -357,10 +417,7 @@ class Planner:
             if condition.op == "in":
                 return [Predicate(column=column, op="in", values=condition.values)]
             value = element.value if len(condition.values) == 1 else condition.values[0]
-            predicate = Predicate(column=column, op=condition.op, value=value)
-            if condition.lacks:
-                self.lacking.append(predicate)
-            return [predicate]
+            return [Predicate(column=column, op=condition.op, value=value)]
         if condition.against is not None and condition.against.column is not None:
             return [self.against_aggregate(condition, condition.against.column)]
         if condition.adjective and condition.column is None:
@@ -418,6 +475,7 @@ class Planner:
         if condition.column is not None and condition.column.best.element.kind == "table":
             return self.row_key(self.table_of(condition.column), condition.source)
         if condition.column is not None:
+            self.refuse_name_of_another_table(condition.column)
             return self.ref(condition.column)
         if condition.temporal:
             return self.only_temporal_column(condition)
@@ -425,6 +483,20 @@ class Planner:
             f"could not tell which column {condition.source!r} compares",
             hint="name the column, e.g. 'price above 100'",
         )
+
+    def refuse_name_of_another_table(self, column: Link) -> None:
+        """'the medicine named Aripiprazole' with 'named' matched to the enzymes' name
+        column: the words say whose name it is, so another table's column is a misread."""
+        if column.text.lower() not in ("named", "called"):
+            return
+        for link in self.reading.tables:
+            table = self.table_of(link)
+            if link.end == column.start and table.lower() != self.ref(column).table.lower():
+                raise TranslationError(
+                    f"'{link.text} {column.text}' names a {table} row, but the name compared "
+                    f"is {self.ref(column)}",
+                    hint=f"name the {link.text}'s column, e.g. 'whose name is ...'",
+                )
 
     def row_key(self, table_name: str, words: str) -> ColumnRef:
         """The column that 'room 112' compares: a subject column referring to the room's
@@ -569,12 +641,29 @@ class Planner:
         return [Predicate(column=column, op=o, value=v) for o, v in bounds[op]]
 
     def add_absent(self) -> None:
-        for other, words in self.reading.absent:
+        for other, words, start in self.reading.absent:
+            self.refuse_subject_value_after(words, start)
             predicate = self.absent_predicate(other, words)  # may move filters inside
             self.parts.filters.append(predicate)
             self.parts.notes.append(
                 f"{words!r} negated: {self.parts.subject} rows without a matching {other} row"
             )
+
+    def refuse_subject_value_after(self, words: str, start: int) -> None:
+        """'students who didn't take any course from the Biology department': a value
+        named after the lacked rows likely describes them, yet it was linked to the
+        subject's own column; which rows it narrows would be a guess."""
+        subject = self.parts.subject.lower()
+        for condition in self.reading.conditions:
+            link = condition.value_link
+            if link is None or link.start < start:
+                continue
+            if self.resolver.element(link).table.lower() == subject:
+                raise TranslationError(
+                    f"could not tell whether {link.text!r} describes the {subject} rows or "
+                    f"the {words!r} they lack",
+                    hint="name the column of the value, e.g. 'whose department is ...'",
+                )
 
     def absent_predicate(self, other: str, words: str) -> Predicate:
         """'Customers with no orders': the subject's key NOT IN the other table's reference.
@@ -1646,6 +1735,31 @@ def exclusion_without_joins(plan: QueryPlan) -> QueryPlan:
     )
 
 
+_PLACING = frozenset({"in", "from", "within"})
+"""'the cities in the county with the most officers': the shown rows lie in the ranked one."""
+
+
+def _word_before(tokens: Sequence[Token], start: int) -> str:
+    """The word before ``start``, past any article."""
+    index = start - 1
+    while index >= 0 and tokens[index].norm in ("the", "a", "an"):
+        index -= 1
+    return tokens[index].norm if index >= 0 else ""
+
+
+def _negation_over_or(either: AnyOf) -> Filter:
+    """'professors not playing Canoeing or Kayaking': the negation covers both values
+    (``NOT IN``), not only the first (``<> 'Canoeing' OR = 'Kayaking'``)."""
+    first, *rest = either.any_of
+    if first.op != "!=" or not rest or any(p.op != "=" for p in rest):
+        return either
+    if any(p.column != first.column or p.subplan is not None for p in either.any_of):
+        return either
+    assert first.value is not None
+    values = (first.value, *(p.value for p in rest if p.value is not None))
+    return Predicate(column=first.column, op="not in", values=values)
+
+
 def _chain_to(plan: QueryPlan, table: str) -> list[Join]:
     """The joins from the plan's first table to ``table``, in order ([] if not joined)."""
     by_table = {j.table.lower(): j for j in plan.joins}
@@ -1722,9 +1836,9 @@ def count_rows_of_one_value(plan: QueryPlan) -> QueryPlan:
 def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
     """'nominees for both a Tony and a Drama Desk award': the rows that qualify with the
     first value INTERSECT those that qualify with the second, not one row holding both."""
-    if not any(c.each for c in reading.conditions):
-        return plan
     both = [f for f in plan.filters if isinstance(f, Predicate) and f.op == "in" and f.values]
+    if not any(c.each for c in reading.conditions) and not _shared_by_each(plan, both, reading):
+        return plan
     simple = not (plan.group_by or plan.having or plan.order_by or plan.distinct)
     if len(both) != 1 or len(both[0].values) != 2 or not simple or plan.limit is not None:
         raise TranslationError(
@@ -1753,15 +1867,66 @@ def intersect_each_value(plan: QueryPlan, reading: Reading) -> QueryPlan:
     return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
 
 
-def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
+def _shared_by_each(plan: QueryPlan, listed: list[Predicate], reading: Reading) -> bool:
+    """'studios that produced films with directors X and Y', 'attractions Vincent and
+    Marcelle visit': values listed with 'and' (or any values said to be 'shared') over
+    rows that the shown entity has many of ask for what each value's rows share. Not so
+    where the shown column describes the filtered rows themselves ('the names of
+    mountains in Tanzania and Uganda')."""
+    simple = not (plan.group_by or plan.having or plan.order_by or plan.distinct)
+    sharing = any(t.norm in _SHARING for t in reading.tokens)
+    if not (sharing or any(c.listed for c in reading.conditions)):
+        return False
+    shown = [s.column for s in plan.select if s.column is not None and s.aggregate is None]
+    if len(listed) != 1 or not simple or plan.limit is not None or not shown:
+        return False
+    column = listed[0].column
+    if len(shown) < len(plan.select) or column in shown:
+        return False
+    if sharing:
+        return True  # 'the starting years shared by technicians from teams X or Y'
+    if column.table.lower() not in {c.table.lower() for c in shown}:
+        return bool(_chain_to(plan, column.table))  # the values' rows are joined to many
+    first = min(reading.projections, key=lambda link: link.start, default=None)
+    return first is not None and not _describes_rows(first, reading)
+
+
+_SHARING = frozenset({"shared", "share", "common", "both"})
+
+
+def _describes_rows(link: Link, reading: Reading) -> bool:
+    """'the names of mountains', 'mountain names': the column is named as an attribute
+    of its table's rows rather than as the entity asked about ('studios that ...')."""
+    tokens = reading.tokens
+    after = tokens[link.end].norm if link.end < len(tokens) else ""
+    before = any(t.end == link.start for t in reading.tables)
+    table = link.best.element.table
+    qualified = link.end - link.start > 1 and tokens[link.start].lemma in _name_lemmas(table)
+    return after in ("of", "for") or before or qualified
+
+
+def intersect_contradiction(plan: QueryPlan, reading: Reading) -> QueryPlan:
     """'publishers with publications priced above 100 and publications priced below 10':
     no row passes both filters, so each filter picks its own rows and the answers
-    INTERSECT. A plan that cannot be split that way is refused (it would answer nothing)."""
+    INTERSECT. A plan that cannot be split that way, or whose values no 'and' joins, is
+    refused (it would answer nothing)."""
     pair = _contradiction([f for f in plan.filters if isinstance(f, Predicate)])
     if pair is None:
         return plan
     shown = {s.column for s in plan.select if s.column is not None}
     simple = not (plan.group_by or plan.having or plan.order_by or plan.set_operation)
+    simple = simple and _and_between_values(pair, reading.tokens)
+    # 'reported by both Lacey Bosco and Kenton Champlin' as first name Lacey, last names
+    # Bosco and Champlin: which half another value of that table belongs to is a guess
+    beside = [
+        f
+        for f in plan.filters
+        if isinstance(f, Predicate)
+        and f not in pair
+        and f.op == "="
+        and f.column.table == pair[0].column.table
+    ]
+    simple = simple and not beside
     if not simple or plan.is_aggregate or plan.limit is not None or pair[0].column in shown:
         raise TranslationError(
             f"the filters on {pair[0].column} cannot both hold on one row",
@@ -1781,6 +1946,46 @@ def intersect_contradiction(plan: QueryPlan) -> QueryPlan:
                 hint="ask for rows related to each condition separately",
             )
     return QueryPlan(**{**dict(first), "set_operation": SetOperation(op="intersect", plan=second)})
+
+
+def _and_between_values(pair: tuple[Predicate, Predicate], tokens: Sequence[Token]) -> bool:
+    """'flights from Los Angeles to Honolulu' read as two destinations: only values joined
+    by 'and' ('a book in 1989 and a book in 1990') ask for rows related to each."""
+    places = []
+    for predicate in pair:
+        words = str(predicate.value).lower().split()
+        found = [t.index for t in tokens if words and t.norm == words[0]]
+        if not found:
+            return True  # the words are not the value's own: nothing to go by
+        places.append(found[0])
+    start, end = sorted(places)
+    return any(t.norm in ("and", "both") for t in tokens[start:end])
+
+
+def except_other_value(plan: QueryPlan) -> QueryPlan:
+    """'titles of courses in the Statistics department but not the Psychology department':
+    ``dept = 'Statistics'`` already rules Psychology out row by row, so the negation asks
+    about the shown values: those of the first value's rows EXCEPT the second's."""
+    predicates = [f for f in plan.filters if isinstance(f, Predicate) and f.subplan is None]
+    pairs = [
+        (kept, denied)
+        for kept in predicates
+        for denied in predicates
+        if kept.op == "=" and denied.op == "!=" and kept.column == denied.column
+    ]
+    shown = {s.column for s in plan.select if s.column is not None}
+    simple = not (plan.group_by or plan.having or plan.order_by or plan.set_operation)
+    if len(pairs) != 1 or not simple or plan.is_aggregate or plan.limit is not None:
+        return plan
+    kept, denied = pairs[0]
+    if kept.value == denied.value or kept.column in shown:
+        return plan
+    first = plan.model_copy(update={"filters": tuple(f for f in plan.filters if f != denied)})
+    other = tuple(denied.model_copy(update={"op": "="}) if f == kept else f for f in first.filters)
+    second = first.model_copy(update={"filters": other, "distinct": False})
+    return first.model_copy(
+        update={"distinct": False, "set_operation": SetOperation(op="except", plan=second)}
+    )
 
 
 def _contradiction(predicates: list[Predicate]) -> tuple[Predicate, Predicate] | None:
@@ -1803,6 +2008,9 @@ def _disjoint(a: Predicate, b: Predicate) -> bool:
                 return low_value >= high_value
     return False
 
+
+_DENIED: dict[Operator, Operator] = {"!=": "=", "<=": ">", "<": ">=", ">=": "<", ">": "<="}
+"""The condition a negated comparison denies: 'no driver older than 40' is ``age <= 40``."""
 
 _FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}
 

@@ -167,7 +167,8 @@ class Reading:
     aggregate_having: list[tuple[Comparison, Scalar, Aggregate]] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     having: list[tuple[Comparison, Scalar, Link]] = field(default_factory=list)
-    absent: list[tuple[str, str]] = field(default_factory=list)
+    absent: list[tuple[str, str, int]] = field(default_factory=list)
+    """'students who took no course': the table lacked, its words and where they start."""
     distinct: bool = False
     count_at: int | None = None
     unplaced: list[str] = field(default_factory=list)
@@ -662,8 +663,7 @@ class Reader:
             )
         column = self.consume_last_column(link)
         link = _prefer_named_column(link, column, self.tokens)
-        words = {t.norm for t in self.tokens[self.negated_at : link.start]}
-        lacking = self.negated and (bool(words & _POSSESSION) or "without" in words)
+        lacking = self.negated and self.lacks_rows(link.start)
         self.add_condition(
             Condition(
                 op=op,
@@ -695,6 +695,11 @@ class Reader:
             and self.kind_of(column.best.element) == "text"
         )
 
+    def lacks_rows(self, end: int) -> bool:
+        """'publishers which do not have a book in 1989': the negation denies having rows."""
+        words = {t.norm for t in self.tokens[self.negated_at : end]}
+        return bool(words & _POSSESSION) or "without" in words or "any" in words
+
     def on_table(self, link: Link) -> None:
         reading = self.reading
         pending = self.pending
@@ -714,7 +719,7 @@ class Reader:
                     f"could not tell which column of {link.text!r} {word!r} ranks by"
                 )
         elif self.negated and reading.tables:
-            reading.absent.append((link.best.element.table, link.text))
+            reading.absent.append((link.best.element.table, link.text, link.start))
             self.negated = False
             self.set_pending("")
             return
@@ -945,7 +950,7 @@ class Reader:
         table = link.best.element.table
         if self.reading.tables and table != self.reading.tables[0].best.element.table:
             self.negated = False
-            self.reading.absent.append((table, link.text))
+            self.reading.absent.append((table, link.text, link.start))
             return
         following = self.peek()
         value = following.link if following is not None else None
@@ -1078,8 +1083,10 @@ class Reader:
             op = bound
             self.pending, self.pending_arg = "compare", op
         following = self.peek()
+        lacking = False
         if self.negated:
             op = {"=": "!=", ">": "<=", "<": ">=", ">=": "<", "<=": ">"}.get(op, op)
+            lacking = self.lacks_rows(token.index)
             self.negated = False
         if (
             op == "="
@@ -1153,6 +1160,7 @@ class Reader:
                 temporal=_is_year(number) and not self.compare_adjective,
                 source=f"{before} {token.text}".strip(),
                 adjective=self.compare_adjective,
+                lacks=lacking,
             )
         )
         self.compare_adjective = ""
