@@ -189,6 +189,21 @@ def library() -> Iterator[tuple[duckdb.DuckDBPyConnection, Catalog]]:
     yield from _database(LIBRARY)
 
 
+def assert_answers(script: str, question: str, expected_sql: str) -> None:
+    """The question's SQL returns the rows of ``expected_sql`` on a database built by ``script``."""
+    con = duckdb.connect()
+    con.execute(script)
+    assert_same_rows(con, translate(question, duckdb_catalog(con)), expected_sql)
+
+
+def assert_refuses(script: str, question: str, match: str) -> None:
+    """The question is refused, with a message matching ``match``."""
+    con = duckdb.connect()
+    con.execute(script)
+    with pytest.raises(TranslationError, match=match):
+        translate(question, duckdb_catalog(con))
+
+
 def translate(question: str, catalog: Catalog, *sources: str, dialect: str = "duckdb") -> Draft:
     spec = NLSpec(name="question", prompt=question, sources=sources)
     return EmbeddedTranslator().translate(spec, catalog, dialect=dialect)
@@ -742,17 +757,12 @@ def test_column_fixed_to_a_value_is_not_shown_again(
 
 
 def test_total_number_of_a_count_column_adds_the_counts() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE wards (ward_id INTEGER PRIMARY KEY, ward_name VARCHAR);"
         "CREATE TABLE rooms (room_id INTEGER PRIMARY KEY, ward_id INTEGER REFERENCES wards,"
         " bed_count INTEGER); INSERT INTO wards VALUES (1, 'North'), (2, 'South');"
-        "INSERT INTO rooms VALUES (1, 1, 2), (2, 1, 4), (3, 2, 1)"
-    )
-    draft = translate("What is the total number of beds in the North ward?", duckdb_catalog(con))
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO rooms VALUES (1, 1, 2), (2, 1, 4), (3, 2, 1)",
+        "What is the total number of beds in the North ward?",
         "SELECT sum(bed_count) FROM rooms JOIN wards USING (ward_id) WHERE ward_name = 'North'",
     )
 
@@ -784,24 +794,22 @@ def test_first_and_last_names_share_their_head_noun() -> None:
 
 
 def test_id_names_a_primary_key_that_does_not_say_id() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE vessels (hull_no INTEGER PRIMARY KEY, vessel_name VARCHAR, tonnage INTEGER);"
-        "INSERT INTO vessels VALUES (7, 'Gaivota', 300), (9, 'Sardinha', 120)"
+        "INSERT INTO vessels VALUES (7, 'Gaivota', 300), (9, 'Sardinha', 120)",
+        "What is the name of the vessel with id 9?",
+        "SELECT vessel_name FROM vessels WHERE hull_no = 9",
     )
-    draft = translate("What is the name of the vessel with id 9?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT vessel_name FROM vessels WHERE hull_no = 9")
 
 
 def test_verb_matching_a_column_is_not_shown_beside_what_is_asked() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE mills (mill_id INTEGER PRIMARY KEY, mill_name VARCHAR, built_year INTEGER,"
         " region VARCHAR); INSERT INTO mills VALUES (1, 'Moinho', 1820, 'Minho'),"
-        " (2, 'Azenha', 1790, 'Douro')"
+        " (2, 'Azenha', 1790, 'Douro')",
+        "What are the distinct regions of the mills built?",
+        "SELECT DISTINCT region FROM mills",
     )
-    draft = translate("What are the distinct regions of the mills built?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT DISTINCT region FROM mills")
 
 
 def test_grouping_a_table_by_its_own_rows_groups_by_the_columns_named(
@@ -1019,13 +1027,12 @@ def test_years_old_compares_the_age_column(
 
 
 def test_number_names_a_key_abbreviated_no() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE voyages (voyage_no INTEGER PRIMARY KEY, port VARCHAR, distance INTEGER);"
-        "INSERT INTO voyages VALUES (101, 'Lisbon', 300), (102, 'Porto', 120)"
+        "INSERT INTO voyages VALUES (101, 'Lisbon', 300), (102, 'Porto', 120)",
+        "What is the voyage number of the longest voyage?",
+        "SELECT voyage_no FROM voyages ORDER BY distance DESC LIMIT 1",
     )
-    draft = translate("What is the voyage number of the longest voyage?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT voyage_no FROM voyages ORDER BY distance DESC LIMIT 1")
 
 
 def test_column_named_after_a_count_without_a_condition_is_refused_not_dropped(
@@ -1052,8 +1059,7 @@ def test_group_by_a_table_whose_key_a_shown_column_refers_to_needs_no_join(
 
 
 def test_a_named_link_table_is_the_join_path_over_a_direct_key() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE doctors (doctor_id INTEGER PRIMARY KEY, name VARCHAR);"
         "CREATE TABLE wards (ward_id INTEGER PRIMARY KEY, title VARCHAR,"
         " head INTEGER REFERENCES doctors (doctor_id));"
@@ -1061,12 +1067,8 @@ def test_a_named_link_table_is_the_join_path_over_a_direct_key() -> None:
         " ward INTEGER REFERENCES wards (ward_id), PRIMARY KEY (doctor, ward));"
         "INSERT INTO doctors VALUES (1, 'Ines'), (2, 'Omar'), (3, 'Yuki');"
         "INSERT INTO wards VALUES (10, 'Surgery', 1), (20, 'Pediatrics', 2);"
-        "INSERT INTO assigned_to VALUES (2, 10), (3, 10), (1, 20)"
-    )
-    draft = translate("Find the names of doctors assigned to Surgery.", duckdb_catalog(con))
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO assigned_to VALUES (2, 10), (3, 10), (1, 20)",
+        "Find the names of doctors assigned to Surgery.",
         "SELECT d.name FROM doctors d JOIN assigned_to a ON a.doctor = d.doctor_id"
         " JOIN wards w ON w.ward_id = a.ward WHERE w.title = 'Surgery'",
     )
@@ -1081,27 +1083,25 @@ def test_along_with_joins_outputs_like_and(
 
 
 def test_number_after_a_column_names_that_column() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE agents (agent_id INTEGER PRIMARY KEY, agent_name VARCHAR, phone VARCHAR);"
-        "INSERT INTO agents VALUES (1, 'Rosa', '555-0101'), (2, 'Tariq', '555-0102')"
+        "INSERT INTO agents VALUES (1, 'Rosa', '555-0101'), (2, 'Tariq', '555-0102')",
+        "What is the phone number of agent Rosa?",
+        "SELECT phone FROM agents WHERE agent_name = 'Rosa'",
     )
-    draft = translate("What is the phone number of agent Rosa?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT phone FROM agents WHERE agent_name = 'Rosa'")
 
 
 def test_having_groups_by_the_shown_column_of_the_counted_table() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE peaks (peak_id INTEGER PRIMARY KEY, peak_name VARCHAR, country VARCHAR);"
         "CREATE TABLE hikers (hiker_id INTEGER PRIMARY KEY, hiker_name VARCHAR, country VARCHAR,"
         " peak_id INTEGER REFERENCES peaks (peak_id));"
         "INSERT INTO peaks VALUES (1, 'Eiger', 'Switzerland'), (2, 'Jungfrau', 'Switzerland'),"
         " (3, 'Olympus', 'Greece');"
-        "INSERT INTO hikers VALUES (1, 'Ana', 'Greece', 1), (2, 'Ben', 'Greece', 3)"
+        "INSERT INTO hikers VALUES (1, 'Ana', 'Greece', 1), (2, 'Ben', 'Greece', 3)",
+        "Which countries have more than one peak?",
+        "SELECT country FROM peaks GROUP BY country HAVING count(*) > 1",
     )
-    draft = translate("Which countries have more than one peak?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT country FROM peaks GROUP BY country HAVING count(*) > 1")
 
 
 def test_that_has_the_maximum_picks_the_row(
@@ -1141,21 +1141,13 @@ def test_grouping_over_three_joined_tables_is_refused(
 
 
 def test_label_words_before_of_a_table_name_that_tables_label() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE albums (album_id INTEGER PRIMARY KEY, title VARCHAR);"
         "CREATE TABLE songs (song_id INTEGER PRIMARY KEY, name VARCHAR,"
         " album_id INTEGER REFERENCES albums (album_id));"
         "INSERT INTO albums VALUES (1, 'Blue'), (2, 'Red');"
-        "INSERT INTO songs VALUES (1, 'Sea', 1), (2, 'Sky', 1), (3, 'Fire', 2)"
-    )
-    draft = translate(
+        "INSERT INTO songs VALUES (1, 'Sea', 1), (2, 'Sky', 1), (3, 'Fire', 2)",
         "What are the names and ids of the albums, and how many songs are on each?",
-        duckdb_catalog(con),
-    )
-    assert_same_rows(
-        con,
-        draft,
         "SELECT a.title, a.album_id, count(*) FROM albums a JOIN songs s"
         " ON s.album_id = a.album_id GROUP BY a.album_id, a.title",
     )
@@ -1170,23 +1162,21 @@ def test_a_number_after_a_table_name_is_a_row_key(
 
 
 def test_a_year_compares_the_one_whole_number_year_column() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE vintages (vintage_id INTEGER PRIMARY KEY, label VARCHAR, year INTEGER);"
-        "INSERT INTO vintages VALUES (1, 'Alto', 2001), (2, 'Bajo', 2008), (3, 'Cima', 2012)"
+        "INSERT INTO vintages VALUES (1, 'Alto', 2001), (2, 'Bajo', 2008), (3, 'Cima', 2012)",
+        "List the labels of vintages produced before 2010.",
+        "SELECT label FROM vintages WHERE year < 2010",
     )
-    draft = translate("List the labels of vintages produced before 2010.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT label FROM vintages WHERE year < 2010")
 
 
 def test_in_or_after_a_year_includes_it() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE shows (show_id INTEGER PRIMARY KEY, title VARCHAR, year INTEGER);"
-        "INSERT INTO shows VALUES (1, 'Dawn', 2004), (2, 'Dusk', 2005), (3, 'Noon', 2006)"
+        "INSERT INTO shows VALUES (1, 'Dawn', 2004), (2, 'Dusk', 2005), (3, 'Noon', 2006)",
+        "How many shows happened in or after 2005?",
+        "SELECT count(*) FROM shows WHERE year >= 2005",
     )
-    draft = translate("How many shows happened in or after 2005?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT count(*) FROM shows WHERE year >= 2005")
 
 
 def test_three_outputs_from_joined_tables_are_refused(
@@ -1197,17 +1187,12 @@ def test_three_outputs_from_joined_tables_are_refused(
 
 
 def test_a_column_named_like_another_tables_key_joins_without_a_declared_key() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE owners (owner_id INTEGER PRIMARY KEY, owner_name VARCHAR);"
         "CREATE TABLE pets (pet_id INTEGER PRIMARY KEY, owner_id INTEGER, pet_name VARCHAR);"
         "INSERT INTO owners VALUES (1, 'Rosa'), (2, 'Tariq');"
-        "INSERT INTO pets VALUES (1, 1, 'Bolt'), (2, 1, 'Miso'), (3, 2, 'Pip')"
-    )
-    draft = translate("What are the pet names of owners named Rosa?", duckdb_catalog(con))
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO pets VALUES (1, 1, 'Bolt'), (2, 1, 'Miso'), (3, 2, 'Pip')",
+        "What are the pet names of owners named Rosa?",
         "SELECT p.pet_name FROM pets p JOIN owners o ON o.owner_id = p.owner_id"
         " WHERE o.owner_name = 'Rosa'",
     )
@@ -1222,13 +1207,12 @@ def test_average_number_of_a_numeric_column_averages_it(
 
 
 def test_total_number_of_a_numeric_column_sums_it() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE jobs (job_id INTEGER PRIMARY KEY, title VARCHAR, hours INTEGER);"
-        "INSERT INTO jobs VALUES (1, 'Paint', 5), (2, 'Fix', 5), (3, 'Clean', 2)"
+        "INSERT INTO jobs VALUES (1, 'Paint', 5), (2, 'Fix', 5), (3, 'Clean', 2)",
+        "What is the total number of hours for all jobs?",
+        "SELECT sum(hours) FROM jobs",
     )
-    draft = translate("What is the total number of hours for all jobs?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT sum(hours) FROM jobs")
 
 
 def test_distinct_rows_ordered_by_a_hidden_column_do_not_show_it(
@@ -1240,16 +1224,15 @@ def test_distinct_rows_ordered_by_a_hidden_column_do_not_show_it(
 
 
 def test_columns_all_found_in_one_table_are_read_from_it_alone() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE ref_colors (color_code VARCHAR PRIMARY KEY, color_name VARCHAR);"
         "CREATE TABLE cars (car_id INTEGER PRIMARY KEY,"
         " color_code VARCHAR REFERENCES ref_colors (color_code));"
         "INSERT INTO ref_colors VALUES ('R', 'red'), ('B', 'blue'), ('G', 'green');"
-        "INSERT INTO cars VALUES (1, 'R'), (2, 'R')"
+        "INSERT INTO cars VALUES (1, 'R'), (2, 'R')",
+        "What are all the color codes and color names?",
+        "SELECT color_code, color_name FROM ref_colors",
     )
-    draft = translate("What are all the color codes and color names?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT color_code, color_name FROM ref_colors")
 
 
 def test_includes_the_word_matches_a_substring(
@@ -1261,39 +1244,27 @@ def test_includes_the_word_matches_a_substring(
 
 
 def test_two_unplaced_capitalised_words_are_a_first_and_last_name() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE clients (client_id INTEGER PRIMARY KEY, first_name VARCHAR,"
         " last_name VARCHAR, email VARCHAR);"
         "INSERT INTO clients SELECT i, 'First' || i, 'Last' || i, 'c' || i || '@x.org'"
         " FROM range(1, 60) AS t(i);"
-        "INSERT INTO clients VALUES (99, 'Linda', 'Okafor', 'linda@x.org')"
-    )
-    draft = translate("What is the email of client Linda Okafor?", duckdb_catalog(con))
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO clients VALUES (99, 'Linda', 'Okafor', 'linda@x.org')",
+        "What is the email of client Linda Okafor?",
         "SELECT email FROM clients WHERE first_name = 'Linda' AND last_name = 'Okafor'",
     )
 
 
 def test_a_named_table_read_by_a_not_in_subquery_is_not_also_joined() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE shops (shop_id INTEGER PRIMARY KEY, shop_name VARCHAR);"
         "CREATE TABLE devices (device_id INTEGER PRIMARY KEY, model VARCHAR);"
         "CREATE TABLE stock (shop_id INTEGER REFERENCES shops (shop_id),"
         " device_id INTEGER REFERENCES devices (device_id), PRIMARY KEY (shop_id, device_id));"
         "INSERT INTO shops VALUES (1, 'North'), (2, 'South'), (3, 'East');"
         "INSERT INTO devices VALUES (10, 'X1');"
-        "INSERT INTO stock VALUES (1, 10)"
-    )
-    draft = translate(
-        "What are the names of shops that do not have any devices in stock?", duckdb_catalog(con)
-    )
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO stock VALUES (1, 10)",
+        "What are the names of shops that do not have any devices in stock?",
         "SELECT shop_name FROM shops WHERE shop_id NOT IN (SELECT shop_id FROM stock)",
     )
 
@@ -1323,14 +1294,13 @@ def test_groups_of_a_table_count_the_joined_rows_not_their_own_keys() -> None:
 
 
 def test_a_table_only_a_partly_matched_word_joins_is_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE visits (visit_id INTEGER PRIMARY KEY, room VARCHAR);"
         "CREATE TABLE prescriptions (prescription_id INTEGER PRIMARY KEY,"
-        " visit_id INTEGER REFERENCES visits (visit_id), dose_amount INTEGER)"
+        " visit_id INTEGER REFERENCES visits (visit_id), dose_amount INTEGER)",
+        "Show the rooms of visits and their dose.",
+        "loosely matched word brings prescriptions",
     )
-    with pytest.raises(TranslationError, match="loosely matched word brings prescriptions"):
-        translate("Show the rooms of visits and their dose.", duckdb_catalog(con))
 
 
 def test_an_iso_date_after_a_cue_compares_the_one_date_column() -> None:
@@ -1353,13 +1323,12 @@ def test_an_iso_date_after_a_cue_compares_the_one_date_column() -> None:
 
 
 def test_a_time_literal_never_compares_a_whole_number_year() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE heats (heat_id INTEGER PRIMARY KEY, title VARCHAR, year INTEGER);"
-        "INSERT INTO heats VALUES (1, 'Opening', 2001), (2, 'Final', 2008)"
+        "INSERT INTO heats VALUES (1, 'Opening', 2001), (2, 'Final', 2008)",
+        "Which heats are after 12:00:00?",
+        "which date",
     )
-    with pytest.raises(TranslationError, match="which date"):
-        translate("Which heats are after 12:00:00?", duckdb_catalog(con))
 
 
 def _kennel() -> tuple[duckdb.DuckDBPyConnection, Catalog]:
@@ -1435,13 +1404,12 @@ def test_a_count_before_a_superlative_keeps_that_many_rows() -> None:
 
 
 def test_kinds_of_a_column_counts_its_distinct_values() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE parcels (parcel_id INTEGER PRIMARY KEY, wrapping VARCHAR);"
-        "INSERT INTO parcels VALUES (1, 'box'), (2, 'box'), (3, 'tube'), (4, 'sack')"
+        "INSERT INTO parcels VALUES (1, 'box'), (2, 'box'), (3, 'tube'), (4, 'sack')",
+        "How many kinds of wrapping are there?",
+        "SELECT count(DISTINCT wrapping) FROM parcels",
     )
-    draft = translate("How many kinds of wrapping are there?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT count(DISTINCT wrapping) FROM parcels")
 
 
 def test_distinct_before_the_table_makes_the_shown_columns_distinct() -> None:
@@ -1455,23 +1423,21 @@ def test_distinct_before_the_table_makes_the_shown_columns_distinct() -> None:
 
 
 def test_counting_a_column_fixed_to_one_value_counts_rows() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE exams (exam_id INTEGER PRIMARY KEY, outcome VARCHAR);"
-        "INSERT INTO exams VALUES (1, 'Pass'), (2, 'Fail'), (3, 'Fail'), (4, 'Pass'), (5, 'Fail')"
+        "INSERT INTO exams VALUES (1, 'Pass'), (2, 'Fail'), (3, 'Fail'), (4, 'Pass'), (5, 'Fail')",
+        "Count the number of exam outcomes that are Fail.",
+        "SELECT count(*) FROM exams WHERE outcome = 'Fail'",
     )
-    draft = translate("Count the number of exam outcomes that are Fail.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT count(*) FROM exams WHERE outcome = 'Fail'")
 
 
 def test_member_after_a_group_noun_adds_nothing() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE crew (crew_id INTEGER PRIMARY KEY, forename VARCHAR, shift VARCHAR);"
-        "INSERT INTO crew VALUES (1, 'Ana', 'day'), (2, 'Bo', 'night'), (3, 'Cy', 'day')"
+        "INSERT INTO crew VALUES (1, 'Ana', 'day'), (2, 'Bo', 'night'), (3, 'Cy', 'day')",
+        "How many crew members work the day shift?",
+        "SELECT count(*) FROM crew WHERE shift = 'day'",
     )
-    draft = translate("How many crew members work the day shift?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT count(*) FROM crew WHERE shift = 'day'")
 
 
 def test_a_count_asked_before_in_each_group_comes_first() -> None:
@@ -1490,104 +1456,89 @@ def test_a_count_asked_before_in_each_group_comes_first() -> None:
 
 
 def test_a_table_listed_after_shown_columns_shows_its_name() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE league (league_id INTEGER PRIMARY KEY, league_name VARCHAR);"
         "CREATE TABLE club (club_id INTEGER PRIMARY KEY, club_name VARCHAR,"
         " league_id INTEGER REFERENCES league(league_id));"
         "INSERT INTO league VALUES (1, 'East'), (2, 'West');"
-        "INSERT INTO club VALUES (1, 'Rovers', 1), (2, 'United', 2)"
-    )
-    draft = translate(
-        "What are the names of clubs and their respective leagues?", duckdb_catalog(con)
-    )
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO club VALUES (1, 'Rovers', 1), (2, 'United', 2)",
+        "What are the names of clubs and their respective leagues?",
         "SELECT c.club_name, l.league_name FROM club c JOIN league l USING (league_id)",
     )
 
 
 def test_names_of_a_name_column_show_only_that_column() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE rider (rider_id INTEGER PRIMARY KEY, rider_name VARCHAR,"
         " sponsor_name VARCHAR, town VARCHAR);"
-        "INSERT INTO rider VALUES (1, 'Ana', 'Acme', 'Leeds'), (2, 'Bo', 'Zeta', 'York')"
+        "INSERT INTO rider VALUES (1, 'Ana', 'Acme', 'Leeds'), (2, 'Bo', 'Zeta', 'York')",
+        "Show the names of sponsors of riders from Leeds.",
+        "SELECT sponsor_name FROM rider WHERE town = 'Leeds'",
     )
-    draft = translate("Show the names of sponsors of riders from Leeds.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT sponsor_name FROM rider WHERE town = 'Leeds'")
 
 
 def test_a_measure_across_all_of_a_column_word_is_not_grouped() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE college (school VARCHAR, enrollment INTEGER);"
-        "INSERT INTO college VALUES ('North', 10), ('South', 30)"
+        "INSERT INTO college VALUES ('North', 10), ('South', 30)",
+        "What is the maximum enrollment across all schools?",
+        "SELECT max(enrollment) FROM college",
     )
-    draft = translate("What is the maximum enrollment across all schools?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT max(enrollment) FROM college")
 
 
 def test_a_numeric_column_after_a_gradable_superlative_ranks_without_showing() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE ride (ride_id INTEGER PRIMARY KEY, duration INTEGER);"
-        "INSERT INTO ride VALUES (1, 40), (2, 15), (3, 90)"
+        "INSERT INTO ride VALUES (1, 40), (2, 15), (3, 90)",
+        "What is the id of the ride with the shortest duration?",
+        "SELECT ride_id FROM ride ORDER BY duration LIMIT 1",
     )
-    draft = translate("What is the id of the ride with the shortest duration?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT ride_id FROM ride ORDER BY duration LIMIT 1")
 
 
 def test_a_measure_word_that_is_part_of_a_column_name_filters_rows() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE reading (day VARCHAR, max_wind_kmh INTEGER, mean_wind_kmh INTEGER);"
-        "INSERT INTO reading VALUES ('mon', 90, 40), ('tue', 50, 20)"
+        "INSERT INTO reading VALUES ('mon', 90, 40), ('tue', 50, 20)",
+        "What are the days with a maximum wind above 60?",
+        "SELECT day FROM reading WHERE max_wind_kmh > 60",
     )
-    draft = translate("What are the days with a maximum wind above 60?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT day FROM reading WHERE max_wind_kmh > 60")
 
 
 def test_a_singular_noun_after_a_value_that_names_its_column_is_not_shown() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE cabin (cabin_name VARCHAR, berths INTEGER, berthType VARCHAR);"
-        "INSERT INTO cabin VALUES ('A', 2, 'Bunk'), ('B', 1, 'Double')"
+        "INSERT INTO cabin VALUES ('A', 2, 'Bunk'), ('B', 1, 'Double')",
+        "List the names of cabins with a bunk berth.",
+        "SELECT cabin_name FROM cabin WHERE berthType = 'Bunk'",
     )
-    draft = translate("List the names of cabins with a bunk berth.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT cabin_name FROM cabin WHERE berthType = 'Bunk'")
 
 
 def test_first_and_last_name_share_a_head_with_prefixed_abbreviated_columns() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE worker (wk_num INTEGER PRIMARY KEY, wk_fname VARCHAR, wk_lname VARCHAR,"
         " wk_age INTEGER);"
-        "INSERT INTO worker VALUES (1, 'Ana', 'Ruiz', 40), (2, 'Bo', 'Lee', 30)"
+        "INSERT INTO worker VALUES (1, 'Ana', 'Ruiz', 40), (2, 'Bo', 'Lee', 30)",
+        "What is the first and last name of every worker?",
+        "SELECT wk_fname, wk_lname FROM worker",
     )
-    draft = translate("What is the first and last name of every worker?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT wk_fname, wk_lname FROM worker")
 
 
 def test_the_code_of_a_code_column_shows_only_that_column() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE unit (alpha_code VARCHAR, depot_code VARCHAR, label VARCHAR);"
-        "INSERT INTO unit VALUES ('U1', 'D1', 'North'), ('U2', 'D2', 'South')"
+        "INSERT INTO unit VALUES ('U1', 'D1', 'North'), ('U2', 'D2', 'South')",
+        "What is the code of the depot of the North unit?",
+        "SELECT depot_code FROM unit WHERE label = 'North'",
     )
-    draft = translate("What is the code of the depot of the North unit?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT depot_code FROM unit WHERE label = 'North'")
 
 
 def test_counting_a_plural_numeric_column_adds_it_up() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE cabin (cabin_id INTEGER PRIMARY KEY, berths INTEGER, deck VARCHAR);"
-        "INSERT INTO cabin VALUES (1, 2, 'Upper'), (2, 4, 'Upper'), (3, 4, 'Lower')"
+        "INSERT INTO cabin VALUES (1, 2, 'Upper'), (2, 4, 'Upper'), (3, 4, 'Lower')",
+        "How many Upper berths are there?",
+        "SELECT sum(berths) FROM cabin WHERE deck = 'Upper'",
     )
-    draft = translate("How many Upper berths are there?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT sum(berths) FROM cabin WHERE deck = 'Upper'")
 
 
 def test_rows_that_have_ever_had_something_are_shown_once() -> None:
@@ -1626,13 +1577,12 @@ def test_comparisons_with_values_computed_over_other_rows_are_refused(question: 
 
 
 def test_a_pattern_after_contains_the_substring_matches_it() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE lens (lens_id INTEGER PRIMARY KEY, title VARCHAR);"
-        "INSERT INTO lens VALUES (1, 'Digital Zoom'), (2, 'Wide')"
+        "INSERT INTO lens VALUES (1, 'Digital Zoom'), (2, 'Wide')",
+        "Which lens titles contain the substring 'Zoom'?",
+        "SELECT title FROM lens WHERE title LIKE '%Zoom%'",
     )
-    draft = translate("Which lens titles contain the substring 'Zoom'?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT title FROM lens WHERE title LIKE '%Zoom%'")
 
 
 @pytest.mark.parametrize(
@@ -1668,16 +1618,15 @@ def test_a_text_column_of_words_ranked_against_a_number_is_refused() -> None:
 
 
 def test_a_column_after_whose_belongs_to_the_table_before_it() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE site (site_id INTEGER PRIMARY KEY, site_name VARCHAR);"
         "CREATE TABLE stall (stall_id INTEGER PRIMARY KEY, name VARCHAR,"
         " site_id INTEGER REFERENCES site(site_id));"
         "INSERT INTO site VALUES (1, 'Film Park'), (2, 'Harbour');"
-        "INSERT INTO stall VALUES (1, 'Film Shop', 2), (2, 'Cafe', 1)"
+        "INSERT INTO stall VALUES (1, 'Film Shop', 2), (2, 'Cafe', 1)",
+        'Find the sites whose names contain the word "Film".',
+        "SELECT site_name FROM site WHERE site_name LIKE '%Film%'",
     )
-    draft = translate('Find the sites whose names contain the word "Film".', duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT site_name FROM site WHERE site_name LIKE '%Film%'")
 
 
 @pytest.fixture
@@ -1743,17 +1692,14 @@ def test_a_pattern_that_is_never_quoted_is_refused(cafe: duckdb.DuckDBPyConnecti
 
 
 def test_a_plan_that_lost_an_average_is_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE hall (hall_id INTEGER PRIMARY KEY, gender VARCHAR);"
         "CREATE TABLE pupil (pupil_id INTEGER PRIMARY KEY, age INTEGER,"
         " hall_id INTEGER REFERENCES hall(hall_id));"
-        "INSERT INTO hall VALUES (1, 'F'), (2, 'M'); INSERT INTO pupil VALUES (1, 20, 1)"
+        "INSERT INTO hall VALUES (1, 'F'), (2, 'M'); INSERT INTO pupil VALUES (1, 20, 1)",
+        "What is the average and oldest age for each gender of pupil?",
+        "could not place 'average'",
     )
-    with pytest.raises(TranslationError, match="could not place 'average'"):
-        translate(
-            "What is the average and oldest age for each gender of pupil?", duckdb_catalog(con)
-        )
 
 
 def _cue(kind: str, text: str, arg: str = "") -> Unit:
@@ -1816,61 +1762,54 @@ def test_a_cue_with_no_trace_in_the_plan_is_refused(cue: Unit, plan: QueryPlan, 
 
 
 def test_a_lookup_table_prefix_is_not_a_word_of_its_entity() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE ref_colors (color_code VARCHAR PRIMARY KEY, color_description VARCHAR);"
         "CREATE TABLE paint (paint_id INTEGER PRIMARY KEY, paint_description VARCHAR,"
         " color_code VARCHAR REFERENCES ref_colors(color_code));"
         "INSERT INTO ref_colors VALUES ('r', 'red'), ('b', 'blue');"
-        "INSERT INTO paint VALUES (1, 'matt', 'r')"
+        "INSERT INTO paint VALUES (1, 'matt', 'r')",
+        "List the description of all the colors.",
+        "SELECT color_description FROM ref_colors",
     )
-    draft = translate("List the description of all the colors.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT color_description FROM ref_colors")
 
 
 def test_the_names_of_rows_are_the_name_column_named_after_their_table() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE track (track_name VARCHAR PRIMARY KEY, singer_name VARCHAR, plays INTEGER);"
-        "INSERT INTO track VALUES ('Blue', 'Ana', 10), ('Red', 'Bo', 3)"
+        "INSERT INTO track VALUES ('Blue', 'Ana', 10), ('Red', 'Bo', 3)",
+        "Find the names of tracks with more than 5 plays.",
+        "SELECT track_name FROM track WHERE plays > 5",
     )
-    draft = translate("Find the names of tracks with more than 5 plays.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT track_name FROM track WHERE plays > 5")
 
 
 def test_a_query_that_would_only_echo_the_questions_value_is_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE club (club_id INTEGER PRIMARY KEY, club_name VARCHAR, building VARCHAR);"
-        "INSERT INTO club VALUES (1, 'Chess', 'North Hall'), (2, 'Tennis', 'Gym')"
+        "INSERT INTO club VALUES (1, 'Chess', 'North Hall'), (2, 'Tennis', 'Gym')",
+        'Where is the club named "Chess" situated?',
+        "question's own value",
     )
-    with pytest.raises(TranslationError, match="question's own value"):
-        translate('Where is the club named "Chess" situated?', duckdb_catalog(con))
 
 
 def test_the_names_of_a_column_that_holds_names_show_that_column() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE critic (critic_id INTEGER PRIMARY KEY, name VARCHAR);"
         "CREATE TABLE film (film_id INTEGER PRIMARY KEY, title VARCHAR, director VARCHAR,"
         " critic_id INTEGER REFERENCES critic(critic_id));"
         "INSERT INTO critic VALUES (1, 'Kim'); INSERT INTO film VALUES (1, 'Up', 'Lee', 1),"
-        " (2, 'Down', 'Lee', 1), (3, 'Out', 'Ray', 1)"
+        " (2, 'Down', 'Lee', 1), (3, 'Out', 'Ray', 1)",
+        "What are the names of the directors who made exactly one film?",
+        "SELECT director FROM film GROUP BY director HAVING count(*) = 1",
     )
-    draft = translate(
-        "What are the names of the directors who made exactly one film?", duckdb_catalog(con)
-    )
-    assert_same_rows(con, draft, "SELECT director FROM film GROUP BY director HAVING count(*) = 1")
 
 
 def test_contradicting_filters_under_an_aggregate_are_refused_not_intersected() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE trip (trip_id INTEGER PRIMARY KEY, destination VARCHAR, price INTEGER);"
-        "INSERT INTO trip VALUES (1, 'Oslo', 10), (2, 'Rome', 20)"
+        "INSERT INTO trip VALUES (1, 'Oslo', 10), (2, 'Rome', 20)",
+        "What is the average price for trips from Oslo to Rome?",
+        "cannot both hold",
     )
-    with pytest.raises(TranslationError, match="cannot both hold"):
-        translate("What is the average price for trips from Oslo to Rome?", duckdb_catalog(con))
 
 
 @pytest.fixture
@@ -1910,29 +1849,22 @@ def test_not_a_value_of_the_rows_own_referenced_row_stays_a_comparison(
 
 
 def test_a_table_name_listed_among_its_columns_is_its_column_of_that_name() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE firm (firm_id INTEGER PRIMARY KEY, rank INTEGER, firm VARCHAR,"
         " market_value INTEGER, industry VARCHAR);"
-        "INSERT INTO firm VALUES (1, 2, 'Acme', 10, 'Banking'), (2, 1, 'Bolt', 20, 'Oil')"
-    )
-    draft = translate(
+        "INSERT INTO firm VALUES (1, 2, 'Acme', 10, 'Banking'), (2, 1, 'Bolt', 20, 'Oil')",
         "What is the rank, firm, and market value of every firm in the Banking industry?",
-        duckdb_catalog(con),
-    )
-    assert_same_rows(
-        con, draft, "SELECT rank, firm, market_value FROM firm WHERE industry = 'Banking'"
+        "SELECT rank, firm, market_value FROM firm WHERE industry = 'Banking'",
     )
 
 
 def test_the_different_rows_of_a_table_named_by_its_label_are_distinct() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE allergy_type (allergy VARCHAR PRIMARY KEY, allergy_type VARCHAR);"
-        "INSERT INTO allergy_type VALUES ('Nuts', 'food'), ('Milk', 'food'), ('Cat', 'animal')"
+        "INSERT INTO allergy_type VALUES ('Nuts', 'food'), ('Milk', 'food'), ('Cat', 'animal')",
+        "What are the different allergy types?",
+        "SELECT DISTINCT allergy_type FROM allergy_type",
     )
-    draft = translate("What are the different allergy types?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT DISTINCT allergy_type FROM allergy_type")
 
 
 def test_a_second_word_for_a_filtered_or_ordered_column_is_not_shown() -> None:
@@ -1955,19 +1887,15 @@ def test_a_second_word_for_a_filtered_or_ordered_column_is_not_shown() -> None:
 def test_a_participle_of_a_noun_column_describes_the_rows() -> None:
     """'cities that have hosted more than one competition': 'hosted' matches the column
     hosts by its stem, but as a verb it says what the cities did; it is not shown."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE city (city_id INTEGER PRIMARY KEY, official_name VARCHAR);"
         "CREATE TABLE competition (competition_id INTEGER PRIMARY KEY, hosts VARCHAR,"
         " host_city_id INTEGER REFERENCES city (city_id));"
         "INSERT INTO city VALUES (1, 'Oslo'), (2, 'Rome');"
-        "INSERT INTO competition VALUES (1, 'Ann', 1), (2, 'Bo', 1), (3, 'Cy', 2)"
-    )
-    draft = translate(
+        "INSERT INTO competition VALUES (1, 'Ann', 1), (2, 'Bo', 1), (3, 'Cy', 2)",
         "What are the official names of cities that have hosted more than one competition?",
-        duckdb_catalog(con),
+        "SELECT official_name FROM city WHERE city_id = 1",
     )
-    assert_same_rows(con, draft, "SELECT official_name FROM city WHERE city_id = 1")
 
 
 def test_a_word_for_the_kind_of_value_after_a_column_is_not_another_column() -> None:
@@ -2000,30 +1928,25 @@ def test_by_after_ordering_orders_the_rows() -> None:
 def test_a_noun_that_starts_a_key_column_name_names_the_rows() -> None:
     """'the types of transactions' with a column transaction_id: 'transactions' names
     the rows that key identifies; beside the type asked for it is not shown."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE ledger_entry (entry_id INTEGER PRIMARY KEY, transaction_id INTEGER,"
         " transaction_type VARCHAR, amount INTEGER);"
         "INSERT INTO ledger_entry VALUES (1, 10, 'Sale', 5), (2, 11, 'Refund', 3),"
-        " (3, 12, 'Sale', 4)"
+        " (3, 12, 'Sale', 4)",
+        "What are the different types of transactions?",
+        "SELECT DISTINCT transaction_type FROM ledger_entry",
     )
-    draft = translate("What are the different types of transactions?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT DISTINCT transaction_type FROM ledger_entry")
 
 
 def test_a_column_excluded_from_a_value_is_not_shown() -> None:
     """'the nominees of musicals with an award that is not the Tony Award': the award
     only filters the rows, as 'award is Tony Award' would."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE musical (musical_id INTEGER PRIMARY KEY, nominee VARCHAR, award VARCHAR);"
-        "INSERT INTO musical VALUES (1, 'Ann', 'Tony Award'), (2, 'Bo', 'Drama Desk Award')"
-    )
-    draft = translate(
+        "INSERT INTO musical VALUES (1, 'Ann', 'Tony Award'), (2, 'Bo', 'Drama Desk Award')",
         "Return the nominees of musicals that have an award that is not the Tony Award.",
-        duckdb_catalog(con),
+        "SELECT nominee FROM musical WHERE award <> 'Tony Award'",
     )
-    assert_same_rows(con, draft, "SELECT nominee FROM musical WHERE award <> 'Tony Award'")
 
 
 def test_a_noun_after_have_describes_the_rows_asked_for() -> None:
@@ -2051,19 +1974,15 @@ def test_a_noun_after_have_describes_the_rows_asked_for() -> None:
 def test_a_noun_after_have_from_an_unrelated_table_is_refused() -> None:
     """'students who have president votes': the votes may name the students by the vote
     column itself or by a key; which one is a guess."""
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE student (stu_id INTEGER PRIMARY KEY, lname VARCHAR);"
         "CREATE TABLE voting_record (record_id INTEGER PRIMARY KEY,"
         " stu_id INTEGER REFERENCES student (stu_id), president_vote INTEGER);"
         "INSERT INTO student VALUES (1, 'Kim'), (2, 'Lee');"
-        "INSERT INTO voting_record VALUES (1, 1, 2)"
+        "INSERT INTO voting_record VALUES (1, 1, 2)",
+        "What are the last names of the students who have president votes?",
+        "relates",
     )
-    with pytest.raises(TranslationError, match="relates"):
-        translate(
-            "What are the last names of the students who have president votes?",
-            duckdb_catalog(con),
-        )
 
 
 def test_a_key_ranked_against_a_number_by_a_loosely_matched_word_is_refused() -> None:
@@ -2084,31 +2003,26 @@ def test_a_key_ranked_against_a_number_by_a_loosely_matched_word_is_refused() ->
 def test_a_column_word_after_all_names_the_rows() -> None:
     """'the area and county of all appellations' where appellation is also a column: after
     'all', beside the columns asked for, it names the rows."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE region (region_id INTEGER PRIMARY KEY, appellation VARCHAR,"
         " area VARCHAR, county VARCHAR);"
-        "INSERT INTO region VALUES (1, 'Napa Valley', 'North Coast', 'Napa')"
+        "INSERT INTO region VALUES (1, 'Napa Valley', 'North Coast', 'Napa')",
+        "List the area and county of all appellations.",
+        "SELECT area, county FROM region",
     )
-    draft = translate("List the area and county of all appellations.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT area, county FROM region")
 
 
 def test_a_column_in_a_phrase_about_the_measured_rows_is_not_a_grouping() -> None:
     """'the average price of wines produced in regions in Sonoma': the region says which
     wines are measured; the answer is one average, not one per region."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE wine (wine_id INTEGER PRIMARY KEY, name VARCHAR, price INTEGER,"
         " region VARCHAR, county VARCHAR);"
         "INSERT INTO wine VALUES (1, 'A', 10, 'Napa', 'Sonoma'), (2, 'B', 30, 'Dry Creek',"
-        " 'Sonoma'), (3, 'C', 99, 'Paso', 'Monterey')"
-    )
-    draft = translate(
+        " 'Sonoma'), (3, 'C', 99, 'Paso', 'Monterey')",
         "What is the average price of wines produced in regions in Sonoma county?",
-        duckdb_catalog(con),
+        "SELECT AVG(price) FROM wine WHERE county = 'Sonoma'",
     )
-    assert_same_rows(con, draft, "SELECT AVG(price) FROM wine WHERE county = 'Sonoma'")
 
 
 def test_a_column_word_in_a_clause_about_the_rows_is_refused() -> None:
@@ -2131,56 +2045,50 @@ def test_a_column_word_in_a_clause_about_the_rows_is_refused() -> None:
 def test_a_noun_for_the_rows_beside_a_measure_is_not_a_grouping() -> None:
     """'the average price of the products' with a column product_stock_number: the
     products are the rows measured, not one group per stock number."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE catalog_entry (entry_id INTEGER PRIMARY KEY,"
         " product_stock_number VARCHAR, price INTEGER);"
-        "INSERT INTO catalog_entry VALUES (1, 'a1', 10), (2, 'b2', 30)"
+        "INSERT INTO catalog_entry VALUES (1, 'a1', 10), (2, 'b2', 30)",
+        "Give me the average price of the products.",
+        "SELECT AVG(price) FROM catalog_entry",
     )
-    draft = translate("Give me the average price of the products.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT AVG(price) FROM catalog_entry")
 
 
 def test_measuring_each_row_of_the_measured_table_measures_across_them() -> None:
     """'the minimum and average market value for every company': each company has one
     value, so grouping by the company would measure nothing; it is over all rows."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE company (company_id INTEGER PRIMARY KEY, company VARCHAR,"
         " market_value INTEGER);"
-        "INSERT INTO company VALUES (1, 'Acme', 10), (2, 'Bolt', 30)"
+        "INSERT INTO company VALUES (1, 'Acme', 10), (2, 'Bolt', 30)",
+        "What is the minimum and average market value for every company?",
+        "SELECT MIN(market_value), AVG(market_value) FROM company",
     )
-    draft = translate(
-        "What is the minimum and average market value for every company?", duckdb_catalog(con)
-    )
-    assert_same_rows(con, draft, "SELECT MIN(market_value), AVG(market_value) FROM company")
 
 
 def test_counting_distinct_values_by_the_rows_that_hold_them_counts_across_rows() -> None:
     """'How many distinct payment methods are used by parties?': each party holds one
     method, so the count is over all parties, not one per party."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE parties (party_id INTEGER PRIMARY KEY, payment_method_code VARCHAR);"
-        "INSERT INTO parties VALUES (1, 'Cash'), (2, 'Card'), (3, 'Cash')"
+        "INSERT INTO parties VALUES (1, 'Cash'), (2, 'Card'), (3, 'Cash')",
+        "How many distinct payment methods are used by parties?",
+        "SELECT COUNT(DISTINCT payment_method_code) FROM parties",
     )
-    draft = translate("How many distinct payment methods are used by parties?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT COUNT(DISTINCT payment_method_code) FROM parties")
 
 
 def test_a_table_named_by_one_row_label_is_not_a_grouping() -> None:
     """'the number of albums by the artist "Metallica"': the label names one artist, so
     'by' does not ask for one count per artist."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE artist (artist_id INTEGER PRIMARY KEY, name VARCHAR);"
         "CREATE TABLE album (album_id INTEGER PRIMARY KEY, title VARCHAR,"
         " artist_id INTEGER REFERENCES artist (artist_id));"
         "INSERT INTO artist VALUES (1, 'Metallica'), (2, 'Abba');"
-        "INSERT INTO album VALUES (1, 'Load', 1), (2, 'Reload', 1), (3, 'Gold', 2)"
+        "INSERT INTO album VALUES (1, 'Load', 1), (2, 'Reload', 1), (3, 'Gold', 2)",
+        'Find the number of albums by the artist "Metallica".',
+        "SELECT 2",
     )
-    draft = translate('Find the number of albums by the artist "Metallica".', duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT 2")
 
 
 def test_the_names_of_a_name_column_word_mean_that_column() -> None:
@@ -2227,20 +2135,13 @@ def test_groups_of_one_row_measure_all_rows() -> None:
 
 def test_a_bare_id_beside_groups_is_the_groups_key() -> None:
     """'ids' loosely names the counted table's key; shown per group it is the group's."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE team (team_id INTEGER PRIMARY KEY, title VARCHAR);"
         "CREATE TABLE player (player_id INTEGER PRIMARY KEY,"
         " team_id INTEGER REFERENCES team (team_id), name VARCHAR);"
         "INSERT INTO team VALUES (1, 'Reds'), (2, 'Blues');"
-        "INSERT INTO player VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 2, 'c')"
-    )
-    draft = translate(
-        "Show the titles, ids and the number of players for each team.", duckdb_catalog(con)
-    )
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO player VALUES (1, 1, 'a'), (2, 1, 'b'), (3, 2, 'c')",
+        "Show the titles, ids and the number of players for each team.",
         "SELECT t.title, t.team_id, COUNT(*) FROM team t JOIN player p"
         " ON p.team_id = t.team_id GROUP BY t.team_id, t.title",
     )
@@ -2295,32 +2196,30 @@ def test_counting_rows_that_have_related_rows_is_one_number() -> None:
 def test_rows_without_a_declared_key_are_counted_by_the_column_others_refer_to() -> None:
     """A join repeats hall rows; ``hall_id``, which the link table refers to, counts each
     hall once though the table declares no primary key."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE hall (hall_id INTEGER UNIQUE, hall_name VARCHAR);"
         "CREATE TABLE feature (feature_id INTEGER PRIMARY KEY, feature_name VARCHAR);"
         "CREATE TABLE hall_feature (hall_id INTEGER REFERENCES hall (hall_id),"
         " feature_id INTEGER REFERENCES feature (feature_id));"
         "INSERT INTO hall VALUES (1, 'A'), (2, 'B'), (3, 'C');"
         "INSERT INTO feature VALUES (1, 'Wifi'), (2, 'Gym');"
-        "INSERT INTO hall_feature VALUES (1, 1), (2, 1), (3, 1), (1, 2), (2, 2)"
+        "INSERT INTO hall_feature VALUES (1, 1), (2, 1), (3, 1), (1, 2), (2, 2)",
+        "What is the most common feature in the halls?",
+        "SELECT 'Wifi'",
     )
-    draft = translate("What is the most common feature in the halls?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT 'Wifi'")
 
 
 def test_a_measure_over_all_rows_of_a_table_is_not_grouped_by_them() -> None:
     """'in all accounts' spans the accounts; it does not ask for one total per account."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE account (account_id INTEGER PRIMARY KEY, name VARCHAR);"
         "CREATE TABLE checking (account_id INTEGER PRIMARY KEY"
         " REFERENCES account (account_id), balance INTEGER);"
         "INSERT INTO account VALUES (1, 'a'), (2, 'b');"
-        "INSERT INTO checking VALUES (1, 10), (2, 20)"
+        "INSERT INTO checking VALUES (1, 10), (2, 20)",
+        "What is the total checking balance in all accounts?",
+        "SELECT SUM(balance) FROM checking",
     )
-    draft = translate("What is the total checking balance in all accounts?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT SUM(balance) FROM checking")
 
 
 def test_a_column_noun_after_the_counted_table_is_what_is_counted() -> None:
@@ -2367,77 +2266,61 @@ def test_a_maximum_number_of_a_text_count_column_keeps_the_maximum() -> None:
 
 def test_a_superlative_listed_after_an_aggregate_is_an_aggregate() -> None:
     """'the average and largest salary' asks for both, not just the largest."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE clerk (clerk_id INTEGER PRIMARY KEY, name VARCHAR, salary INTEGER);"
-        "INSERT INTO clerk VALUES (1, 'a', 10), (2, 'b', 30)"
+        "INSERT INTO clerk VALUES (1, 'a', 10), (2, 'b', 30)",
+        "What is the average and largest salary of all clerks?",
+        "SELECT AVG(salary), MAX(salary) FROM clerk",
     )
-    draft = translate("What is the average and largest salary of all clerks?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT AVG(salary), MAX(salary) FROM clerk")
 
 
 def test_counting_the_rows_each_row_refers_to_groups_by_the_shown_values() -> None:
     """Each policy refers to one customer: 'policy types used by more than 1 customer'
     counts customers per type, not per policy (always at most one)."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE customer (customer_id INTEGER PRIMARY KEY, name VARCHAR);"
         "CREATE TABLE policy (policy_id INTEGER PRIMARY KEY,"
         " customer_id INTEGER REFERENCES customer (customer_id), policy_type VARCHAR);"
         "INSERT INTO customer VALUES (1, 'a'), (2, 'b');"
-        "INSERT INTO policy VALUES (1, 1, 'Car'), (2, 2, 'Car'), (3, 1, 'Home')"
+        "INSERT INTO policy VALUES (1, 1, 'Car'), (2, 2, 'Car'), (3, 1, 'Home')",
+        "Find all the policy types that are used by more than 1 customer.",
+        "SELECT 'Car'",
     )
-    draft = translate(
-        "Find all the policy types that are used by more than 1 customer.", duckdb_catalog(con)
-    )
-    assert_same_rows(con, draft, "SELECT 'Car'")
 
 
 def test_a_name_after_a_text_column_in_a_grouped_query_is_that_column() -> None:
     """'the party name ... in each party' groups by party alone, not by party and name."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE representative (rep_id INTEGER PRIMARY KEY, name VARCHAR,"
         " party VARCHAR);"
-        "INSERT INTO representative VALUES (1, 'a', 'Red'), (2, 'b', 'Red'), (3, 'c', 'Blue')"
-    )
-    draft = translate(
+        "INSERT INTO representative VALUES (1, 'a', 'Red'), (2, 'b', 'Red'), (3, 'c', 'Blue')",
         "Show the party name and the number of representatives in each party.",
-        duckdb_catalog(con),
+        "SELECT party, COUNT(*) FROM representative GROUP BY party",
     )
-    assert_same_rows(con, draft, "SELECT party, COUNT(*) FROM representative GROUP BY party")
 
 
 def test_a_shown_column_the_named_groups_do_not_fix_is_refused() -> None:
     """'the state and the number of representatives in each party': a party has many
     states, so showing the state would split the parties' groups."""
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE representative (rep_id INTEGER PRIMARY KEY, name VARCHAR,"
         " party VARCHAR, state VARCHAR);"
-        "INSERT INTO representative VALUES (1, 'a', 'Red', 'NY'), (2, 'b', 'Red', 'CA')"
+        "INSERT INTO representative VALUES (1, 'a', 'Red', 'NY'), (2, 'b', 'Red', 'CA')",
+        "Show the state and the number of representatives in each party.",
+        "split the groups",
     )
-    with pytest.raises(TranslationError, match="split the groups"):
-        translate(
-            "Show the state and the number of representatives in each party.",
-            duckdb_catalog(con),
-        )
 
 
 def test_ranking_a_measure_over_all_rows_is_refused() -> None:
     """A measure without groups is one row; ordering or limiting it means the question's
     groups ('the customer type with the most customers') were not read."""
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE customer (customer_id INTEGER PRIMARY KEY, name VARCHAR,"
         " customer_type_code VARCHAR);"
-        "INSERT INTO customer VALUES (1, 'a', 'Good'), (2, 'b', 'Good'), (3, 'c', 'Bad')"
+        "INSERT INTO customer VALUES (1, 'a', 'Good'), (2, 'b', 'Good'), (3, 'c', 'Bad')",
+        "How many customers are there in the customer type with the most customers?",
+        "one value over all rows",
     )
-    with pytest.raises(TranslationError, match="one value over all rows"):
-        translate(
-            "How many customers are there in the customer type with the most customers?",
-            duckdb_catalog(con),
-        )
 
 
 def test_category_values_listed_with_and_beside_a_measure_are_groups() -> None:
@@ -2461,16 +2344,15 @@ def test_category_values_listed_with_and_beside_a_measure_are_groups() -> None:
 
 def test_of_two_table_nouns_in_a_row_the_head_is_counted() -> None:
     """'How many movie ratings ...' counts ratings; 'movie' says which."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE movie (movie_id INTEGER PRIMARY KEY, title VARCHAR);"
         "CREATE TABLE rating (rating_id INTEGER PRIMARY KEY,"
         " movie_id INTEGER REFERENCES movie (movie_id), stars INTEGER);"
         "INSERT INTO movie VALUES (1, 'A'), (2, 'B');"
-        "INSERT INTO rating VALUES (1, 1, 5), (2, 1, 4), (3, 2, 1)"
+        "INSERT INTO rating VALUES (1, 1, 5), (2, 1, 4), (3, 2, 1)",
+        "How many movie ratings have more than 3 stars?",
+        "SELECT COUNT(*) FROM rating WHERE stars > 3",
     )
-    draft = translate("How many movie ratings have more than 3 stars?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT COUNT(*) FROM rating WHERE stars > 3")
 
 
 def test_ordering_by_a_table_noun_means_its_column_or_is_refused() -> None:
@@ -2525,43 +2407,36 @@ def test_ordering_by_the_number_of_rows_a_column_counts_uses_the_column() -> Non
 def test_a_superlative_of_a_column_per_group_is_the_groups_maximum() -> None:
     """'the title and highest price for each film' is one maximum per film, not the one
     film with the highest price."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE film (film_id INTEGER PRIMARY KEY, title VARCHAR);"
         "CREATE TABLE showing (showing_id INTEGER PRIMARY KEY,"
         " film_id INTEGER REFERENCES film (film_id), price INTEGER);"
         "INSERT INTO film VALUES (1, 'A'), (2, 'B');"
-        "INSERT INTO showing VALUES (1, 1, 5), (2, 1, 8), (3, 2, 3)"
-    )
-    draft = translate("Give me the title and highest price for each film.", duckdb_catalog(con))
-    assert_same_rows(
-        con,
-        draft,
+        "INSERT INTO showing VALUES (1, 1, 5), (2, 1, 8), (3, 2, 3)",
+        "Give me the title and highest price for each film.",
         "SELECT f.title, MAX(s.price) FROM film f JOIN showing s ON s.film_id = f.film_id"
         " GROUP BY f.film_id, f.title",
     )
 
 
 def test_the_number_of_a_plural_quantity_column_adds_it_up() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE play (gamer_id INTEGER, game_id INTEGER, hours_played INTEGER);"
-        "INSERT INTO play VALUES (1, 1, 5), (1, 2, 7), (2, 1, 5)"
+        "INSERT INTO play VALUES (1, 1, 5), (1, 2, 7), (2, 1, 5)",
+        "Show all gamer ids and the number of hours played.",
+        "SELECT gamer_id, sum(hours_played) FROM play GROUP BY gamer_id",
     )
-    draft = translate("Show all gamer ids and the number of hours played.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT gamer_id, sum(hours_played) FROM play GROUP BY gamer_id")
 
 
 def test_a_table_listed_before_the_outputs_that_nothing_shows_is_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE club (club_id INTEGER PRIMARY KEY, title VARCHAR);"
         "CREATE TABLE player (player_id INTEGER PRIMARY KEY, name VARCHAR,"
         " club_id INTEGER REFERENCES club(club_id));"
-        "INSERT INTO club VALUES (1, 'Reds'); INSERT INTO player VALUES (1, 'Ann', 1)"
+        "INSERT INTO club VALUES (1, 'Reds'); INSERT INTO player VALUES (1, 'Ann', 1)",
+        "What are the clubs and names of all players?",
+        "which column of club",
     )
-    with pytest.raises(TranslationError, match="which column of club"):
-        translate("What are the clubs and names of all players?", duckdb_catalog(con))
 
 
 def test_shared_values_that_lack_a_negated_row_are_an_except() -> None:
@@ -2611,143 +2486,118 @@ def test_columns_read_from_table_names_keep_the_questions_order() -> None:
 
 
 def test_a_column_listed_after_each_and_is_shown_in_a_query_without_measures() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE gadget (gadget_id INTEGER PRIMARY KEY, kind VARCHAR, maker VARCHAR);"
-        "INSERT INTO gadget VALUES (1, 'tool', 'Acme'), (2, 'toy', 'Bolt')"
+        "INSERT INTO gadget VALUES (1, 'tool', 'Acme'), (2, 'toy', 'Bolt')",
+        "List the kind of each gadget and the maker.",
+        "SELECT kind, maker FROM gadget",
     )
-    draft = translate("List the kind of each gadget and the maker.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT kind, maker FROM gadget")
 
 
 def test_a_filler_word_listed_among_shown_columns_must_be_placed() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE gig (gig_id INTEGER PRIMARY KEY, date DATE, venue VARCHAR, name VARCHAR);"
-        "INSERT INTO gig VALUES (1, DATE '2020-01-01', 'Hall', 'Jazz')"
+        "INSERT INTO gig VALUES (1, DATE '2020-01-01', 'Hall', 'Jazz')",
+        "Show the dates, places, and names of gigs.",
+        "places",
     )
-    with pytest.raises(TranslationError, match="places"):
-        translate("Show the dates, places, and names of gigs.", duckdb_catalog(con))
 
 
 def test_ranking_by_an_id_column_a_loosely_matched_word_named_is_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE account (account_id INTEGER PRIMARY KEY, account_name VARCHAR);"
         "CREATE TABLE bank_transactions (transaction_id INTEGER,"
         " account_id INTEGER REFERENCES account(account_id));"
-        "INSERT INTO account VALUES (1, 'a'); INSERT INTO bank_transactions VALUES (7, 1)"
+        "INSERT INTO account VALUES (1, 'a'); INSERT INTO bank_transactions VALUES (7, 1)",
+        "What is the name of the account with the most transactions?",
+        "identifies rows",
     )
-    with pytest.raises(TranslationError, match="identifies rows"):
-        translate(
-            "What is the name of the account with the most transactions?", duckdb_catalog(con)
-        )
 
 
 def test_a_second_word_for_a_measured_column_is_not_shown() -> None:
     """'the maximum and average amount of outstanding': 'amount' may name either table's
     amount column, but beside 'outstanding' both words name the measured one."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, amount_outstanding INTEGER);"
         "CREATE TABLE customer_payments (payment_id INTEGER PRIMARY KEY,"
         " customer_id INTEGER REFERENCES customers (customer_id), amount_payment INTEGER);"
         "INSERT INTO customers VALUES (1, 10), (2, 30);"
-        "INSERT INTO customer_payments VALUES (1, 1, 5)"
-    )
-    draft = translate(
+        "INSERT INTO customer_payments VALUES (1, 1, 5)",
         "What is the maximum and average amount of outstanding of customers?",
-        duckdb_catalog(con),
-    )
-    assert_same_rows(
-        con, draft, "SELECT MAX(amount_outstanding), AVG(amount_outstanding) FROM customers"
+        "SELECT MAX(amount_outstanding), AVG(amount_outstanding) FROM customers",
     )
 
 
 def test_counting_rows_grouped_by_their_own_key_is_refused() -> None:
     """'the album names, ids and the number of tracks' read with the track ids: each
     group would hold one track, so every count is 1; a shown column is misplaced."""
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE album (album_id INTEGER PRIMARY KEY, title VARCHAR);"
         "CREATE TABLE track (track_id INTEGER PRIMARY KEY, name VARCHAR,"
         " album_id INTEGER REFERENCES album (album_id));"
         "INSERT INTO album VALUES (1, 'A');"
-        "INSERT INTO track VALUES (1, 'x', 1), (2, 'y', 1)"
+        "INSERT INTO track VALUES (1, 'x', 1), (2, 'y', 1)",
+        "Show the album names, ids and the number of tracks for each album.",
+        "one track row",
     )
-    with pytest.raises(TranslationError, match="one track row"):
-        translate(
-            "Show the album names, ids and the number of tracks for each album.",
-            duckdb_catalog(con),
-        )
 
 
 def test_a_count_compared_per_row_of_its_own_table_is_refused() -> None:
     """'cities with more than 3 airports' over one airports table, grouped by the airport:
     a count of one row is never above 3; the grouping was misread."""
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE airports (apid INTEGER PRIMARY KEY, name VARCHAR, city VARCHAR);"
-        "INSERT INTO airports VALUES (1, 'A', 'X'), (2, 'B', 'X')"
+        "INSERT INTO airports VALUES (1, 'A', 'X'), (2, 'B', 'X')",
+        "What is the count of cities with more than 3 airports?",
+        "one airports row",
     )
-    with pytest.raises(TranslationError, match="one airports row"):
-        translate("What is the count of cities with more than 3 airports?", duckdb_catalog(con))
 
 
 def test_the_noun_after_the_name_of_is_the_table_that_owns_it() -> None:
     """'the name of the airline with the most routes' where routes has a column airline:
     'airline' names the airlines table, whose name is shown; it is not a second output."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE airlines (alid INTEGER PRIMARY KEY, name VARCHAR);"
         "CREATE TABLE routes (rid INTEGER PRIMARY KEY, alid INTEGER REFERENCES airlines (alid),"
         " airline VARCHAR);"
         "INSERT INTO airlines VALUES (1, 'Air A'), (2, 'Air B');"
-        "INSERT INTO routes VALUES (1, 1, 'AA'), (2, 2, 'BB'), (3, 2, 'BB')"
+        "INSERT INTO routes VALUES (1, 1, 'AA'), (2, 2, 'BB'), (3, 2, 'BB')",
+        "What is the name of the airline with the most routes?",
+        "SELECT 'Air B'",
     )
-    draft = translate("What is the name of the airline with the most routes?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT 'Air B'")
 
 
 def test_the_dates_of_a_date_column_word_mean_that_column() -> None:
     """'the dates of the latest logon': 'dates' alone guessed some date column; with
     date_of_latest_logon named right after 'of the', it means that one."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE students (student_id INTEGER PRIMARY KEY, family_name VARCHAR,"
         " date_of_registration DATE, date_of_latest_logon DATE);"
-        "INSERT INTO students VALUES (1, 'Kim', '2020-01-01', '2021-05-05')"
+        "INSERT INTO students VALUES (1, 'Kim', '2020-01-01', '2021-05-05')",
+        "What are the dates of the latest logon of the students?",
+        "SELECT date_of_latest_logon FROM students",
     )
-    draft = translate(
-        "What are the dates of the latest logon of the students?", duckdb_catalog(con)
-    )
-    assert_same_rows(con, draft, "SELECT date_of_latest_logon FROM students")
 
 
 def test_comparing_counts_of_one_row_groups_is_refused() -> None:
     """Each arena's group holds that arena alone: 'more than 1 arena' compares nothing."""
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE arena (arena_id INTEGER PRIMARY KEY, name VARCHAR, city VARCHAR);"
-        "INSERT INTO arena VALUES (1, 'North', 'Oslo'), (2, 'South', 'Oslo')"
+        "INSERT INTO arena VALUES (1, 'North', 'Oslo'), (2, 'South', 'Oslo')",
+        "Which arenas have more than 1 arena?",
+        r"single row|would hold one",
     )
-    with pytest.raises(TranslationError, match=r"single row|would hold one"):
-        translate("Which arenas have more than 1 arena?", duckdb_catalog(con))
 
 
 def test_the_names_of_a_grouped_text_column_are_its_values() -> None:
     """'the names of the states where at least 2 heads were born' groups by the state
     alone; grouping by the heads' name column too would split the states."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE head (head_id INTEGER PRIMARY KEY, name VARCHAR, born_state VARCHAR);"
-        "INSERT INTO head VALUES (1, 'a', 'Ohio'), (2, 'b', 'Ohio'), (3, 'c', 'Utah')"
-    )
-    draft = translate(
+        "INSERT INTO head VALUES (1, 'a', 'Ohio'), (2, 'b', 'Ohio'), (3, 'c', 'Utah')",
         "What are the names of the states where at least 2 heads were born?",
-        duckdb_catalog(con),
+        "SELECT 'Ohio'",
     )
-    assert_same_rows(con, draft, "SELECT 'Ohio'")
 
 
 def test_a_shown_column_of_the_counted_rows_beside_entity_groups_is_refused() -> None:
@@ -2773,85 +2623,66 @@ def test_a_shown_column_of_the_counted_rows_beside_entity_groups_is_refused() ->
 def test_the_most_used_value_is_the_most_frequent() -> None:
     """'the most used instrument' ranks instruments by how many rows hold them, not by
     the largest text value."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE instruments (song_id INTEGER, musician_id INTEGER, instrument VARCHAR);"
-        "INSERT INTO instruments VALUES (1, 1, 'drums'), (2, 1, 'bass'), (3, 2, 'bass')"
+        "INSERT INTO instruments VALUES (1, 1, 'drums'), (2, 1, 'bass'), (3, 2, 'bass')",
+        "What is the most used instrument?",
+        "SELECT 'bass'",
     )
-    draft = translate("What is the most used instrument?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT 'bass'")
 
 
 def test_a_measure_word_in_a_column_name_followed_by_its_value_is_a_filter() -> None:
     """'the maximum page size A4' names ``max_page_size`` and one of its values: a filter,
     not the largest page size."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product VARCHAR,"
         " max_page_size VARCHAR, pages_per_minute_color INTEGER);"
-        "INSERT INTO product VALUES (1, 'P1', 'A4', 3), (2, 'P2', 'A3', 2), (3, 'P3', 'A4', 9)"
-    )
-    draft = translate(
+        "INSERT INTO product VALUES (1, 'P1', 'A4', 3), (2, 'P2', 'A3', 2), (3, 'P3', 'A4', 9)",
         "What are the products with the maximum page size A4 that also have a pages per "
         "minute color smaller than 5?",
-        duckdb_catalog(con),
+        "SELECT 'P1'",
     )
-    assert_same_rows(con, draft, "SELECT 'P1'")
 
 
 def test_a_loose_plural_after_of_the_behind_the_measures_names_the_rows() -> None:
     """'the average and minimum price of the products', 'products' loosely matching
     ``product_stock_number``: the products are the rows measured, not groups."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE catalog_contents (catalog_entry_id INTEGER PRIMARY KEY,"
         " product_stock_number VARCHAR, price_in_euros DOUBLE);"
-        "INSERT INTO catalog_contents VALUES (1, 'p1', 2.0), (2, 'p2', 4.0)"
-    )
-    draft = translate(
-        "Give me the average and minimum price (in Euro) of the products.", duckdb_catalog(con)
-    )
-    assert_same_rows(
-        con, draft, "SELECT AVG(price_in_euros), MIN(price_in_euros) FROM catalog_contents"
+        "INSERT INTO catalog_contents VALUES (1, 'p1', 2.0), (2, 'p2', 4.0)",
+        "Give me the average and minimum price (in Euro) of the products.",
+        "SELECT AVG(price_in_euros), MIN(price_in_euros) FROM catalog_contents",
     )
 
 
 def test_all_the_information_on_the_top_row_shows_every_column() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE port (port_id INTEGER PRIMARY KEY, port_name VARCHAR, visitors INTEGER);"
-        "INSERT INTO port VALUES (1, 'Oslo', 5), (2, 'Rome', 9)"
-    )
-    draft = translate(
+        "INSERT INTO port VALUES (1, 'Oslo', 5), (2, 'Rome', 9)",
         "What is all the information on the port with the largest number of visitors?",
-        duckdb_catalog(con),
+        "SELECT * FROM port ORDER BY visitors DESC LIMIT 1",
     )
-    assert_same_rows(con, draft, "SELECT * FROM port ORDER BY visitors DESC LIMIT 1")
 
 
 def test_both_ends_of_a_superlative_read_as_one_row_are_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE pupil (pupil_id INTEGER PRIMARY KEY, age INTEGER, major INTEGER);"
-        "INSERT INTO pupil VALUES (1, 20, 600), (2, 25, 600)"
+        "INSERT INTO pupil VALUES (1, 20, 600), (2, 25, 600)",
+        "Tell me the ages of the oldest and youngest pupils studying major 600.",
+        "highest and the lowest",
     )
-    with pytest.raises(TranslationError, match="highest and the lowest"):
-        translate(
-            "Tell me the ages of the oldest and youngest pupils studying major 600.",
-            duckdb_catalog(con),
-        )
 
 
 def test_a_word_column_equal_to_a_number_is_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE person (name VARCHAR PRIMARY KEY, age INTEGER);"
         "CREATE TABLE person_friend (name VARCHAR REFERENCES person(name), friend VARCHAR);"
         "INSERT INTO person VALUES ('Ann', 30), ('Bo', 40);"
-        "INSERT INTO person_friend VALUES ('Ann', 'Bo'), ('Bo', 'Ann')"
+        "INSERT INTO person_friend VALUES ('Ann', 'Bo'), ('Bo', 'Ann')",
+        "Find the person who has exactly one friend.",
+        "text column",
     )
-    with pytest.raises(TranslationError, match="text column"):
-        translate("Find the person who has exactly one friend.", duckdb_catalog(con))
 
 
 def test_a_column_fixed_by_a_value_after_a_relative_clause_is_not_shown() -> None:
@@ -2894,15 +2725,14 @@ def test_a_plan_missing_one_of_two_asked_counts_or_extremes_is_refused() -> None
 
 
 def test_a_table_listed_with_a_comma_that_nothing_shows_is_refused() -> None:
-    con = duckdb.connect()
-    con.execute(
+    assert_refuses(
         "CREATE TABLE club (club_id INTEGER PRIMARY KEY, title VARCHAR);"
         "CREATE TABLE player (player_id INTEGER PRIMARY KEY, name VARCHAR, age INTEGER,"
         " club_id INTEGER REFERENCES club(club_id));"
-        "INSERT INTO club VALUES (1, 'Reds'); INSERT INTO player VALUES (1, 'Ann', 20, 1)"
+        "INSERT INTO club VALUES (1, 'Reds'); INSERT INTO player VALUES (1, 'Ann', 20, 1)",
+        "What are the clubs, names of all players?",
+        "which column of club",
     )
-    with pytest.raises(TranslationError, match="which column of club"):
-        translate("What are the clubs, names of all players?", duckdb_catalog(con))
 
 
 def test_a_value_in_two_columns_goes_to_the_one_its_words_name() -> None:
@@ -2927,36 +2757,28 @@ def test_a_value_in_two_columns_goes_to_the_one_its_words_name() -> None:
 def test_or_with_a_second_comparison_after_the_year_of_is_not_an_open_bound() -> None:
     """'before the year of 2000 or after the year of 2010' is two comparisons, not
     '2000 or after' as an inclusive bound."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE wine (name VARCHAR, year INTEGER);"
-        "INSERT INTO wine VALUES ('a', 1990), ('b', 2005), ('c', 2012), ('d', 2000)"
-    )
-    draft = translate(
+        "INSERT INTO wine VALUES ('a', 1990), ('b', 2005), ('c', 2012), ('d', 2000)",
         "Find the names of wines produced before the year of 2000 or after the year of 2010.",
-        duckdb_catalog(con),
+        "SELECT * FROM (VALUES ('a'), ('c'))",
     )
-    assert_same_rows(con, draft, "SELECT * FROM (VALUES ('a'), ('c'))")
 
 
 def test_a_column_called_after_its_table_is_what_its_name_means() -> None:
     """'products whose name contains "Scanner"': ``product.product`` holds what each
     product is called, so it is the name, not ``store.store_name`` of a related table."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE store (store_id INTEGER PRIMARY KEY, store_name VARCHAR);"
         "CREATE TABLE product (product_id INTEGER PRIMARY KEY, product VARCHAR, price INTEGER);"
         "CREATE TABLE store_product (store_id INTEGER REFERENCES store (store_id),"
         " product_id INTEGER REFERENCES product (product_id));"
         "INSERT INTO store VALUES (1, 'Scanner World'), (2, 'Paper Shop');"
         "INSERT INTO product VALUES (1, 'Flat Scanner', 5), (2, 'Pen', 1);"
-        "INSERT INTO store_product VALUES (1, 2), (2, 1)"
-    )
-    draft = translate(
+        "INSERT INTO store_product VALUES (1, 2), (2, 1)",
         'What are all of the products whose name includes the substring "Scanner"?',
-        duckdb_catalog(con),
+        "SELECT 'Flat Scanner'",
     )
-    assert_same_rows(con, draft, "SELECT 'Flat Scanner'")
 
 
 def test_a_column_word_and_in_or_of_a_second_word_name_one_column() -> None:
@@ -3046,16 +2868,13 @@ def test_two_clashing_pairs_of_filters_are_refused() -> None:
 def test_the_letter_left_of_a_contraction_is_not_a_value() -> None:
     """ "don't" leaves a 't' that matches the sampled initial 'T'; it is part of the
     negation, not a filter on the initial."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE professor (name VARCHAR, initial VARCHAR, degree VARCHAR);"
         "INSERT INTO professor VALUES ('Ann', 'T', 'MSc'), ('Bo', 'S', 'PhD'),"
-        " ('Cy', 'S', 'MSc')"
+        " ('Cy', 'S', 'MSc')",
+        "What are the names of professors who don't have the degree PhD?",
+        "SELECT * FROM (VALUES ('Ann'), ('Cy'))",
     )
-    draft = translate(
-        "What are the names of professors who don't have the degree PhD?", duckdb_catalog(con)
-    )
-    assert_same_rows(con, draft, "SELECT * FROM (VALUES ('Ann'), ('Cy'))")
 
 
 def test_a_condition_after_or_alternatives_is_refused() -> None:
@@ -3078,114 +2897,91 @@ def test_a_condition_after_or_alternatives_is_refused() -> None:
 def test_a_column_then_was_named_and_a_value_filters_that_column() -> None:
     """'the pilot was named "Ann"': 'named' stands between the column and its value like
     'is', so the value goes to ``pilot`` though ``captain`` holds it too."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE trip (trip_no INTEGER PRIMARY KEY, captain VARCHAR, pilot VARCHAR);"
-        "INSERT INTO trip VALUES (1, 'Ann', 'Bob'), (2, 'Bob', 'Ann')"
+        "INSERT INTO trip VALUES (1, 'Ann', 'Bob'), (2, 'Bob', 'Ann')",
+        'Find the trip numbers of trips when the pilot was named "Ann".',
+        "SELECT 2",
     )
-    draft = translate(
-        'Find the trip numbers of trips when the pilot was named "Ann".', duckdb_catalog(con)
-    )
-    assert_same_rows(con, draft, "SELECT 2")
 
 
 def test_the_word_right_after_a_half_named_column_tells_which_it_is() -> None:
     """'the date valid from and the date valid to': 'from' and 'to' are both near each
     'date valid', but the word right after each says which column it names."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE cards (card_id INTEGER PRIMARY KEY, card_number VARCHAR,"
         " date_valid_from DATE, date_valid_to DATE);"
-        "INSERT INTO cards VALUES (1, '45', '2001-01-01', '2009-01-01')"
-    )
-    draft = translate(
+        "INSERT INTO cards VALUES (1, '45', '2001-01-01', '2009-01-01')",
         "Show the date valid from and the date valid to for the card with card number '45'.",
-        duckdb_catalog(con),
+        "SELECT DATE '2001-01-01', DATE '2009-01-01'",
     )
-    assert_same_rows(con, draft, "SELECT DATE '2001-01-01', DATE '2009-01-01'")
 
 
 def test_a_year_compared_with_a_key_column_dates_the_row_instead() -> None:
     """'served as a host city after 2010': ``host_city`` is a key, which holds no years,
     so 'after 2010' compares the row's one year column."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE city (city_id INTEGER PRIMARY KEY, city VARCHAR);"
         "CREATE TABLE hosting_city (year INTEGER, match_id INTEGER,"
         " host_city INTEGER REFERENCES city (city_id));"
         "INSERT INTO city VALUES (1, 'Lyon'), (2, 'Nice'), (2011, 'Odd');"
-        "INSERT INTO hosting_city VALUES (2008, 1, 1), (2012, 2, 2), (2009, 3, 2011)"
+        "INSERT INTO hosting_city VALUES (2008, 1, 1), (2012, 2, 2), (2009, 3, 2011)",
+        "Which cities served as a host city after 2010?",
+        "SELECT 'Nice'",
     )
-    draft = translate("Which cities served as a host city after 2010?", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT 'Nice'")
 
 
 def test_a_quoted_piece_in_their_column_is_matched_inside_that_column() -> None:
     """'have an "a" in their first name': the quoted letter is part of the first name, not
     the grade 'A' another table holds."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE student (stuid INTEGER PRIMARY KEY, fname VARCHAR);"
         "CREATE TABLE enrolled_in (stuid INTEGER REFERENCES student (stuid), grade VARCHAR);"
         "INSERT INTO student VALUES (1, 'Dana'), (2, 'Bob');"
-        "INSERT INTO enrolled_in VALUES (2, 'A'), (1, 'B')"
-    )
-    draft = translate(
+        "INSERT INTO enrolled_in VALUES (2, 'A'), (1, 'B')",
         'What are the first names of students who have an "a" in their first name?',
-        duckdb_catalog(con),
+        "SELECT 'Dana'",
     )
-    assert_same_rows(con, draft, "SELECT 'Dana'")
 
 
 def test_a_column_fixed_four_words_later_is_not_shown() -> None:
     """'the budget type that has the code ORG': the type is pinned to ORG, so only the
     description asked for is shown."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE ref_budget_codes (budget_type_code VARCHAR PRIMARY KEY,"
         " budget_type_description VARCHAR);"
-        "INSERT INTO ref_budget_codes VALUES ('ORG', 'Organisation'), ('SF', 'Self founded')"
+        "INSERT INTO ref_budget_codes VALUES ('ORG', 'Organisation'), ('SF', 'Self founded')",
+        "Return the description of the budget type that has the code ORG.",
+        "SELECT 'Organisation'",
     )
-    draft = translate(
-        "Return the description of the budget type that has the code ORG.", duckdb_catalog(con)
-    )
-    assert_same_rows(con, draft, "SELECT 'Organisation'")
 
 
 def test_the_subject_of_a_clause_about_the_rows_is_not_shown() -> None:
     """'Which county do the delegates on "Appropriations" committee belong to?': the
     delegates pick the counties; only the county names are asked for."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE county (county_id INTEGER PRIMARY KEY, county_name VARCHAR);"
         "CREATE TABLE election (election_id INTEGER PRIMARY KEY, delegate VARCHAR,"
         " committee VARCHAR, district INTEGER REFERENCES county (county_id));"
         "INSERT INTO county VALUES (1, 'Howard'), (2, 'Baltimore');"
         "INSERT INTO election VALUES (1, 'Ann', 'Appropriations', 1),"
-        " (2, 'Bo', 'Ways', 2)"
-    )
-    draft = translate(
+        " (2, 'Bo', 'Ways', 2)",
         'Which county do the delegates on "Appropriations" committee belong to? '
         "Give me the county names.",
-        duckdb_catalog(con),
+        "SELECT 'Howard'",
     )
-    assert_same_rows(con, draft, "SELECT 'Howard'")
 
 
 def test_a_partial_word_and_the_column_beside_it_name_the_column_holding_both() -> None:
     """'mobile phone number' is ``cell_mobile_phone_number``, not 'mobile' for it and
     'phone number' for ``phone_number`` as well."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, last_name VARCHAR,"
         " phone_number VARCHAR, cell_mobile_phone_number VARCHAR);"
-        "INSERT INTO customers VALUES (1, 'Kohler', '111', '999'), (2, 'Lee', '222', '888')"
-    )
-    draft = translate(
+        "INSERT INTO customers VALUES (1, 'Kohler', '111', '999'), (2, 'Lee', '222', '888')",
         "What is the mobile phone number of the customer with last name Kohler?",
-        duckdb_catalog(con),
+        "SELECT '999'",
     )
-    assert_same_rows(con, draft, "SELECT '999'")
 
 
 def test_values_listed_with_and_over_rows_of_a_shown_value_intersect() -> None:
@@ -3211,16 +3007,15 @@ def test_values_listed_with_and_over_rows_of_a_shown_value_intersect() -> None:
 def test_the_t_of_a_contraction_is_no_value() -> None:
     """ "who don't have a wedding": the 't' after the apostrophe is part of "don't", not
     the sample value 'T' of a flag column."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE people (people_id INTEGER PRIMARY KEY, name VARCHAR, is_male VARCHAR);"
         "CREATE TABLE wedding (wedding_id INTEGER PRIMARY KEY,"
         " male_id INTEGER REFERENCES people (people_id));"
         "INSERT INTO people VALUES (1, 'Ann', 'F'), (2, 'Bob', 'T'), (3, 'Cid', 'T');"
-        "INSERT INTO wedding VALUES (1, 2)"
+        "INSERT INTO wedding VALUES (1, 2)",
+        "Show the names of people who don't have a wedding.",
+        "SELECT name FROM people WHERE people_id <> 2",
     )
-    draft = translate("Show the names of people who don't have a wedding.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT name FROM people WHERE people_id <> 2")
 
 
 def test_a_value_after_the_lacked_rows_on_the_subject_is_refused() -> None:
@@ -3372,44 +3167,35 @@ def test_one_value_but_not_another_of_one_column_is_an_except() -> None:
     """'titles of courses in the Statistics department but not the Psychology
     department': the first value already rules the second out on each row, so the titles
     of Statistics courses that no Psychology course has are meant."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE course (course_id INTEGER PRIMARY KEY, title VARCHAR, dept_name VARCHAR);"
         "INSERT INTO course VALUES (1, 'Methods', 'Statistics'), (2, 'Methods', 'Psychology'),"
-        " (3, 'Sampling', 'Statistics')"
-    )
-    draft = translate(
+        " (3, 'Sampling', 'Statistics')",
         "What are the titles of courses that are in the Statistics department but not the "
         "Psychology department?",
-        duckdb_catalog(con),
+        "SELECT 'Sampling'",
     )
-    assert_same_rows(con, draft, "SELECT 'Sampling'")
 
 
 def test_never_any_rows_with_a_value_excepts_the_shown_values() -> None:
     """'countries that have never participated in any friendly competitions': 'any'
     denies every such row, so the countries of friendly competitions are excepted, not
     kept for their other competitions."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE competition (competition_id INTEGER PRIMARY KEY, country VARCHAR,"
         " competition_type VARCHAR);"
         "INSERT INTO competition VALUES (1, 'Spain', 'Friendly'), (2, 'Spain', 'Tournament'),"
-        " (3, 'Italy', 'Tournament')"
-    )
-    draft = translate(
+        " (3, 'Italy', 'Tournament')",
         "What are the countries that have never participated in any Friendly competitions?",
-        duckdb_catalog(con),
+        "SELECT 'Italy'",
     )
-    assert_same_rows(con, draft, "SELECT 'Italy'")
 
 
 def test_an_unused_link_table_named_by_the_subject_is_not_joined() -> None:
     """'train stations' matching the link table ``train_station`` while every shown
     column is the station's: joining the link table would repeat a station once per
     train and drop stations without trains."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE station (station_id INTEGER PRIMARY KEY, name VARCHAR,"
         " location VARCHAR);"
         "CREATE TABLE train (train_id INTEGER PRIMARY KEY, name VARCHAR);"
@@ -3419,24 +3205,20 @@ def test_an_unused_link_table_named_by_the_subject_is_not_joined() -> None:
         "INSERT INTO station VALUES (1, 'Euston', 'London'), (2, 'Piccadilly', 'Manchester'),"
         " (3, 'Lime Street', 'Liverpool');"
         "INSERT INTO train VALUES (1, 't1'), (2, 't2');"
-        "INSERT INTO train_station VALUES (1, 1), (1, 2), (2, 2)"
+        "INSERT INTO train_station VALUES (1, 1), (1, 2), (2, 2)",
+        "Show the names of all train stations not in London.",
+        "SELECT name FROM station WHERE location <> 'London'",
     )
-    draft = translate("Show the names of all train stations not in London.", duckdb_catalog(con))
-    assert_same_rows(con, draft, "SELECT name FROM station WHERE location <> 'London'")
 
 
 def test_values_shared_by_rows_of_either_value_intersect() -> None:
     """'the starting years shared by technicians from team CLE or CWS': 'shared' asks for
     the years both teams' technicians have, whichever conjunction lists the teams."""
-    con = duckdb.connect()
-    con.execute(
+    assert_answers(
         "CREATE TABLE technician (technician_id INTEGER PRIMARY KEY, name VARCHAR,"
         " team VARCHAR, starting_year INTEGER);"
         "INSERT INTO technician VALUES (1, 'a', 'CLE', 2009), (2, 'b', 'CWS', 2009),"
-        " (3, 'c', 'CLE', 2012)"
-    )
-    draft = translate(
+        " (3, 'c', 'CLE', 2012)",
         'What are the starting years shared by the technicians from the team "CLE" or "CWS"?',
-        duckdb_catalog(con),
+        "SELECT 2009",
     )
-    assert_same_rows(con, draft, "SELECT 2009")
