@@ -423,7 +423,8 @@ class Planner:
         if condition.adjective and condition.column is None:
             return [self.adjective_predicate(condition)]
         column = self.condition_column(condition)
-        if condition.temporal and condition.op in ("<", ">", "<=", ">=") and self.is_key(column):
+        ranged = condition.op in ("<", ">", "<=", ">=")
+        if condition.temporal and ranged and self.names_a_key(column):
             # 'served as a host city after 2010': a key holds no years; the row's date does
             column = self.date_column_of(column.table, condition.source)
         if (
@@ -445,7 +446,7 @@ class Planner:
         link = condition.column
         loose = link is not None and link.best.how in _LOOSE
         named = link is not None and bool({"id", "ids"} & set(link.text.lower().split()))
-        if ordering and numbers and loose and not named and self.is_key(column):
+        if ordering and numbers and loose and not named and self.names_a_key(column):
             raise TranslationError(
                 f"could not compare the key {column} with a number in {condition.source!r}"
                 " (keys identify rows; they are not amounts)",
@@ -457,7 +458,7 @@ class Planner:
                 hint="name a numeric column, e.g. 'price above 100'",
             )
 
-    def is_key(self, column: ColumnRef) -> bool:
+    def names_a_key(self, column: ColumnRef) -> bool:
         """A primary or foreign key column, or one named as an id."""
         table = self.graph.table(column.table)
         keys = {c.lower() for c in table.primary_key}
@@ -959,7 +960,7 @@ class Planner:
         names = identifier_words(column.column)
         said = text.lower().split()
         plural = any(singular(w) != w for w in names if w in said or w == names[-1])
-        if kind == "numeric" and plural and not self.is_key(column):
+        if kind == "numeric" and plural and not self.names_a_key(column):
             return True  # ``beds``, ``followers``: a plural noun for a number holds how many
         return kind in ("numeric", "text") and bool(words & {"count", "total"})
 
@@ -1570,7 +1571,7 @@ class Planner:
         membership' → member_id): keys identify rows, they do not measure them."""
         if link.best.how in ("exact", "lemma"):
             return column
-        if self.is_key(column):
+        if self.names_a_key(column):
             raise TranslationError(
                 f"{link.text!r} would rank by the key {column}, which identifies rows",
                 hint="name the measure to rank by, e.g. 'the highest price'",
