@@ -226,52 +226,38 @@ def tokenize(question: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     last_end = 0
     for match in _TOKEN_PATTERN.finditer(question):
-        index = len(tokens)
-        gap_start, last_end = last_end, match.end()
-        if match["quoted"]:
-            text = match["single"] or match["double"] or match["curly"] or ""
-            norm = " ".join(text.lower().split())
-            tokens.append(Token(index=index, text=text, norm=norm, lemma=norm, kind="quoted"))
-        elif match["moment"]:  # '1978-06-26', '12:00:00': a date or time literal, kept whole
-            text = match["moment"]
-            tokens.append(Token(index=index, text=text, norm=text, lemma=text, kind="quoted"))
-        elif match["number"]:
-            text = match["number"]
-            raw = text.replace(",", "")
-            number: int | float = float(raw) if "." in raw else int(raw)
-            tokens.append(
-                Token(index=index, text=text, norm=raw, lemma=raw, kind="number", number=number)
-            )
-        else:
-            text = match["word"]
-            norm = text.lower()
-            if norm in _NUMBER_WORDS:
-                value = _NUMBER_WORDS[norm]
-                tokens.append(
-                    Token(
-                        index=index, text=text, norm=norm, lemma=norm, kind="number", number=value
-                    )
-                )
-                continue
-            # 'a happy hour in May': a capitalised stop word inside the question is a name
-            opens = index == 0 or bool(_SENTENCE_END.search(question[gap_start : match.start()]))
-            named = not opens and text[:1].isupper() and norm != "i"
-            tokens.append(
-                Token(
-                    index=index,
-                    text=text,
-                    norm=norm,
-                    lemma=lemma(norm),
-                    stop=norm in STOPWORDS and not named,
-                )
-            )
-    ends = [m.end() for m in _TOKEN_PATTERN.finditer(question)]
-    return tuple(
-        t.model_copy(update={"comma": question[end:].lstrip().startswith(",")})
-        if question[end:].lstrip().startswith(",")
-        else t
-        for t, end in zip(tokens, ends, strict=True)
-    )
+        # 'a happy hour in May': a capitalised stop word inside a sentence is a name
+        opens = not tokens or bool(_SENTENCE_END.search(question[last_end : match.start()]))
+        last_end = match.end()
+        token = _read_token(match, len(tokens), opens)
+        if question[last_end:].lstrip().startswith(","):
+            token = token.model_copy(update={"comma": True})
+        tokens.append(token)
+    return tuple(tokens)
+
+
+def _read_token(match: re.Match[str], index: int, opens: bool) -> Token:
+    """One token of ``tokenize``; ``opens`` when it starts a sentence."""
+    if match["quoted"]:
+        text = match["single"] or match["double"] or match["curly"] or ""
+        norm = " ".join(text.lower().split())
+        return Token(index=index, text=text, norm=norm, lemma=norm, kind="quoted")
+    if match["moment"]:  # '1978-06-26', '12:00:00': a date or time literal, kept whole
+        text = match["moment"]
+        return Token(index=index, text=text, norm=text, lemma=text, kind="quoted")
+    if match["number"]:
+        text = match["number"]
+        raw = text.replace(",", "")
+        number: int | float = float(raw) if "." in raw else int(raw)
+        return Token(index=index, text=text, norm=raw, lemma=raw, kind="number", number=number)
+    text = match["word"]
+    norm = text.lower()
+    if norm in _NUMBER_WORDS:
+        value = _NUMBER_WORDS[norm]
+        return Token(index=index, text=text, norm=norm, lemma=norm, kind="number", number=value)
+    named = not opens and text[:1].isupper() and norm != "i"
+    stop = norm in STOPWORDS and not named
+    return Token(index=index, text=text, norm=norm, lemma=lemma(norm), stop=stop)
 
 
 # --- the schema side ----------------------------------------------------------------------
