@@ -26,6 +26,7 @@ raises :class:`TranslationError` naming the words and the nearest schema element
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pydantic
 
@@ -105,8 +106,7 @@ def explain_units(units: Sequence[Unit], chosen: dict[tuple[int, int], Match]) -
 
 def check_cues_used(units: Sequence[Unit], plan: QueryPlan) -> None:
     """Refuse a plan that lost a cue ('average' with no AVG, 'how many' with no count,
-    'top' with no limit, 'not' with no negation): it answers
-    another question than the one asked."""
+    'top' with no limit, 'not' with no negation): it answers another question."""
     cues = [unit.cue for unit in units if unit.cue is not None]
     extremes = {_direction(c.arg) for c in cues if c.kind in ("superlative", "aggregate")}
     extremes &= {"max", "min"}
@@ -125,8 +125,9 @@ def check_cues_used(units: Sequence[Unit], plan: QueryPlan) -> None:
             f"could not place all {len(asked)} counts the question asks for",
             hint="ask for one count at a time",
         )
+    traces = _Traces.of(plan)
     for cue in cues:
-        if _lost(cue, plan):
+        if traces.lost(cue):
             raise TranslationError(
                 f"could not place {cue.text!r} in the query",
                 hint="rephrase, naming what it applies to; `sqlsynth explain` shows the reading",
@@ -141,28 +142,45 @@ def _direction(arg: str) -> str:
     return "" if adjective is None else ("max" if adjective.more else "min")
 
 
-def _lost(cue: Cue, plan: QueryPlan) -> bool:
-    """Whether ``plan`` shows no trace of ``cue``."""
-    dumped = plan.model_dump()
-    functions = _collect(dumped, "aggregate")
-    ordered = bool(_collect(dumped, "order_by"))
-    match cue.kind:
-        case "aggregate" if cue.arg == "avg":
-            return "avg" not in functions
-        case "aggregate" if cue.arg == "sum":
-            return not {"sum", "count"} & functions
-        case "count" if not cue.text.lower().startswith("number"):  # 'phone number'
-            return not {"sum", "count"} & functions
-        case "superlative":
-            return not ordered and not {"max", "min"} & functions
-        case "order":
-            return not ordered
-        case "limit":
-            return plan.limit is None
-        case "negation":  # 'not returned' may read as returned = FALSE, 'not over 5' as <= 5
-            negated = _NEGATIONS & _collect(dumped, "op") or "False" in _collect(dumped, "value")
-            return plan.set_operation is None and not negated
-    return False
+@dataclass(frozen=True)
+class _Traces:
+    """What a plan does anywhere in it, subqueries included, to match cues against."""
+
+    functions: set[str]
+    ordered: bool
+    limited: bool
+    negated: bool
+
+    @classmethod
+    def of(cls, plan: QueryPlan) -> _Traces:
+        dumped = plan.model_dump()
+        # 'not returned' may read as returned = FALSE, 'not over 5' as <= 5
+        negated = _NEGATIONS & _collect(dumped, "op") or "False" in _collect(dumped, "value")
+        return cls(
+            functions=_collect(dumped, "aggregate"),
+            ordered=bool(_collect(dumped, "order_by")),
+            limited=plan.limit is not None,
+            negated=bool(negated) or plan.set_operation is not None,
+        )
+
+    def lost(self, cue: Cue) -> bool:
+        """Whether the plan shows no trace of ``cue``."""
+        match cue.kind:
+            case "aggregate" if cue.arg == "avg":
+                return "avg" not in self.functions
+            case "aggregate" if cue.arg == "sum":
+                return not {"sum", "count"} & self.functions
+            case "count" if not cue.text.lower().startswith("number"):  # 'phone number'
+                return not {"sum", "count"} & self.functions
+            case "superlative":
+                return not self.ordered and not {"max", "min"} & self.functions
+            case "order":
+                return not self.ordered
+            case "limit":
+                return not self.limited
+            case "negation":
+                return not self.negated
+        return False
 
 
 _NEGATIONS = frozenset({"!=", "not in", "not like", "is null", "<", "<=", ">", ">="})
