@@ -1701,11 +1701,12 @@ def exclusion_without_joins(plan: QueryPlan) -> QueryPlan:
     """'technicians not assigned to repair machines': the rows a NOT IN excludes are
     looked up in its subquery, so tables joined outside it only for the words they
     share are dropped; a joined table the outer query does use makes it a guess."""
-    excluded = {
-        f.subplan.from_table.lower()
+    subplans = [
+        f.subplan
         for f in plan.filters
         if isinstance(f, Predicate) and f.op == "not in" and f.subplan is not None
-    }
+    ]
+    excluded = {sub.from_table.lower() for sub in subplans}
     if not excluded:
         return plan
     kept = tuple(
@@ -1718,12 +1719,7 @@ def exclusion_without_joins(plan: QueryPlan) -> QueryPlan:
     used = _tables_used(plan)
     while joins and joins[-1].table.lower() not in used:
         joins.pop()
-    inside = {
-        t.lower()
-        for f in plan.filters
-        if isinstance(f, Predicate) and f.op == "not in" and f.subplan is not None
-        for t in f.subplan.tables
-    }
+    inside = {t.lower() for sub in subplans for t in sub.tables}
     shown = _tables_used(plan.model_copy(update={"filters": ()}))
     if all(j.table.lower() in inside - shown for j in joins):
         # 'tracks in the Movies playlist but not in the Music playlist': the kept rows
